@@ -1,0 +1,172 @@
+/**
+ * Metrics of a policy, with the names RLHF engineers read in TRL logs (docs/model.md,
+ * "Metrics"), and the gradient of eval/sycophancy that the pressure decomposition projects on.
+ */
+import { effectiveWeights } from './mix.ts';
+import { logitShift, policyFeatures, softmaxRows } from './policy.ts';
+import type { World } from './types.ts';
+
+/** The metric catalogue: every key a run can record, with a one-line meaning. */
+export const METRIC_DOCS: Record<string, string> = {
+  'rewards/<signal>/mean': "signal's expected value under π over the training mix (unweighted)",
+  'rewards/<signal>/weighted': "the signal's effective weight times its mean",
+  'weights/<signal>':
+    "the signal's effective weight at this step (after normalization and schedule)",
+  'reward/mixed': 'expected mixed reward Σ_i w_i r_i under π',
+  'objective/kl': 'Σ_c p(c) KL(π(·|c) ‖ π_ref(·|c))',
+  'objective/entropy': 'Σ_c p(c) H(π(·|c))',
+  'objective/j': 'reward/mixed − β · objective/kl: the objective J the exact trainer ascends',
+  'eval/sycophancy': 'expected `sycophantic` over the sycophancy probe set',
+  'eval/sycophancy/<group>': 'the same over a named group of situations (e.g. memory-on)',
+  'eval/accuracy': 'expected `correct` over the offline eval set',
+  'ab/thumbs_up': 'thumbs-up share of the ratings given on deployment traffic (user model)',
+  'pressure/<signal>': "that signal's part of this step's first-order change in eval/sycophancy",
+  'pressure/kl': "the KL term's part of this step's first-order change in eval/sycophancy",
+  'pressure/total': 'the whole first-order change (sum of the parts)',
+};
+
+/** The policy at θ and what it implies, at step t. */
+export interface PolicyEvaluation {
+  prob: Float64Array;
+  logProb: Float64Array;
+  /** Metric values by key, in a stable order. */
+  values: Record<string, number>;
+  /** ∇_θ eval/sycophancy (θ space), or null when the world has no `sycophantic` feature. */
+  sycophancyGradient: Float64Array | null;
+}
+
+function setAverage(set: Float64Array, prob: Float64Array, table: Float64Array, A: number): number {
+  let s = 0;
+  for (let c = 0, row = 0; c < set.length; c++, row += A) {
+    const q = set[c];
+    if (q === 0) continue;
+    let e = 0;
+    for (let a = 0; a < A; a++) e += prob[row + a] * table[row + a];
+    s += q * e;
+  }
+  return s;
+}
+
+/** Evaluates the policy at θ: metrics at step t and the sycophancy gradient. */
+export function evaluatePolicy(world: World, theta: Float64Array, t = 0): PolicyEvaluation {
+  const C = world.contexts.length;
+  const A = world.actions.length;
+  const n = C * A;
+  const prob = new Float64Array(n);
+  const logProb = new Float64Array(n);
+  softmaxRows(
+    world.referenceLogProbs,
+    logitShift(world, theta, new Float64Array(n)),
+    A,
+    prob,
+    logProb,
+  );
+  const p = world.contextWeights;
+  const w = effectiveWeights(world, t);
+  const values: Record<string, number> = {};
+
+  // ---- rewards ------------------------------------------------------------------------------
+  let mixed = 0;
+  world.signals.forEach((s, i) => {
+    const mean = setAverage(p, prob, s.table, A);
+    values[`rewards/${s.name}/mean`] = mean;
+    values[`rewards/${s.name}/weighted`] = w[i] * mean;
+    values[`weights/${s.name}`] = w[i];
+    mixed += w[i] * mean;
+  });
+  values['reward/mixed'] = mixed;
+
+  // ---- objective ----------------------------------------------------------------------------
+  let kl = 0;
+  let entropy = 0;
+  for (let c = 0, row = 0; c < C; c++, row += A) {
+    let klc = 0;
+    let hc = 0;
+    for (let a = 0; a < A; a++) {
+      const pa = prob[row + a];
+      if (pa === 0) continue;
+      klc += pa * (logProb[row + a] - world.referenceLogProbs[row + a]);
+      hc -= pa * logProb[row + a];
+    }
+    kl += p[c] * klc;
+    entropy += p[c] * hc;
+  }
+  values['objective/kl'] = kl;
+  values['objective/entropy'] = entropy;
+  values['objective/j'] = mixed - world.beta * kl;
+
+  // ---- evals --------------------------------------------------------------------------------
+  const syc = world.features['sycophantic'];
+  let sycophancyGradient: Float64Array | null = null;
+  if (syc) {
+    values['eval/sycophancy'] = setAverage(world.sets.sycophancy, prob, syc, A);
+    for (const [name, set] of Object.entries(world.sets.groups)) {
+      values[`eval/sycophancy/${name}`] = setAverage(set, prob, syc, A);
+    }
+    sycophancyGradient = sycophancyGradientAt(world, prob, syc);
+  }
+  const correct = world.features['correct'];
+  if (correct) values['eval/accuracy'] = setAverage(world.sets.accuracy, prob, correct, A);
+  if (world.users.length > 0) values['ab/thumbs_up'] = thumbsUpShare(world, prob);
+  return { prob, logProb, values, sycophancyGradient };
+}
+
+/** ∂S/∂θ for S = Σ_c q(c) Σ_a π(a|c) syc[c,a]: ∂S/∂h = q π (syc − E_π syc), then into θ space. */
+function sycophancyGradientAt(world: World, prob: Float64Array, syc: Float64Array): Float64Array {
+  const A = world.actions.length;
+  const q = world.sets.sycophancy;
+  const gh = new Float64Array(prob.length);
+  for (let c = 0, row = 0; c < q.length; c++, row += A) {
+    if (q[c] === 0) continue;
+    let e = 0;
+    for (let a = 0; a < A; a++) e += prob[row + a] * syc[row + a];
+    for (let a = 0; a < A; a++) gh[row + a] = q[c] * prob[row + a] * (syc[row + a] - e);
+  }
+  if (world.policy.kind === 'tabular') return gh;
+  return Float64Array.from(policyFeatures(world), (f) => {
+    let s = 0;
+    for (let i = 0; i < gh.length; i++) s += gh[i] * f[i];
+    return s;
+  });
+}
+
+/** Thumbs-up share of ratings, ups / (ups + downs), over deployment traffic under `prob`. */
+export function thumbsUpShare(
+  world: World,
+  prob: Float64Array,
+  set = world.sets.deployment,
+): number {
+  const A = world.actions.length;
+  let ups = 0;
+  let downs = 0;
+  for (const seg of world.users) {
+    for (let c = 0, row = 0; c < set.length; c++, row += A) {
+      const d = set[c] * seg.weight;
+      if (d === 0) continue;
+      for (let a = 0; a < A; a++) {
+        ups += d * prob[row + a] * seg.up[row + a];
+        downs += d * prob[row + a] * seg.down[row + a];
+      }
+    }
+  }
+  return ups + downs > 0 ? ups / (ups + downs) : 0;
+}
+
+/** pressure/* from the update's parts (signals…, KL) and ∇_θ eval/sycophancy. */
+export function pressures(
+  world: World,
+  gradient: Float64Array,
+  parts: Float64Array[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  parts.forEach((part, i) => {
+    let s = 0;
+    for (let j = 0; j < part.length; j++) s += gradient[j] * part[j];
+    const key = i < world.signals.length ? `pressure/${world.signals[i].name}` : 'pressure/kl';
+    out[key] = s;
+    total += s;
+  });
+  out['pressure/total'] = total;
+  return out;
+}
