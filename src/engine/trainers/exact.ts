@@ -20,7 +20,6 @@ export const createExactTrainer: TrainerFactory = (world: World, theta: Float64A
   const C = world.contexts.length;
   const A = world.actions.length;
   const n = C * A;
-  const S = world.signals.length;
   const { learningRate: eta, update, fisherDamping } = world.trainer;
   const beta = world.beta;
   const p = world.contextWeights;
