@@ -171,7 +171,7 @@ describe('notebooks', () => {
         if (run.failure)
           throw new Error(`${name} cell ${run.failure.cell} failed:\n${run.failure.message}`);
         expect(run.cells.every((c) => c.completed)).toBe(true);
-      });
+      }, 600_000);
 
       it('uses the repo kernel and was executed top to bottom in one session', () => {
         expect(nb.metadata.kernelspec?.name).toBe('rewardmix-deno');
