@@ -218,7 +218,7 @@ export function runNotebook(file: string, options: { timeoutMs?: number } = {}):
         },
         stdio: ['ignore', 'pipe', 'pipe'],
         encoding: 'utf8',
-        timeout: options.timeoutMs ?? 300_000,
+        timeout: options.timeoutMs ?? 540_000,
         maxBuffer: 256 * 1024 * 1024,
       },
     );
