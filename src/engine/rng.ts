@@ -3,15 +3,70 @@
  * adding a signal or a stage never shifts another stream's draws, and the same seed gives the
  * same numbers on every machine and in every runtime.
  */
-import alea from 'seedrandom/lib/alea.js';
 
 /** A uniform generator on [0, 1). */
 export type Uniform = () => number;
 
+/**
+ * The state of one alea generator, `[s0, s1, s2, c]`. Alea (Baagøe 2010) as in seedrandom's
+ * `lib/alea.js`, ported inline because the sampled trainers draw tens of millions of numbers a
+ * second and a closure over a typed array is about twice as fast as seedrandom's object. The
+ * output is bit-identical to seedrandom's (test/engine/rng.test.ts compares 10,000 draws).
+ */
+export type AleaState = Float64Array;
+
+/** Baagøe's Mash hash, which alea uses to turn a string seed into its three seeds. */
+function mash(): (data: string) => number {
+  let n = 0xefc8249d;
+  return (data) => {
+    for (let i = 0; i < data.length; i++) {
+      n += data.charCodeAt(i);
+      let h = 0.02519603282416938 * n;
+      n = h >>> 0;
+      h -= n;
+      h *= n;
+      n = h >>> 0;
+      h -= n;
+      n += h * 0x100000000; // 2^32
+    }
+    return (n >>> 0) * 2.3283064365386963e-10; // 2^-32
+  };
+}
+
+/** A fresh alea state seeded from the string `seed`, exactly as `seedrandom.alea(seed)`. */
+export function aleaState(seed: string): AleaState {
+  const m = mash();
+  const s = new Float64Array(4);
+  s[0] = m(' ');
+  s[1] = m(' ');
+  s[2] = m(' ');
+  s[3] = 1;
+  for (let i = 0; i < 3; i++) {
+    s[i] -= m(seed);
+    if (s[i] < 0) s[i] += 1;
+  }
+  return s;
+}
+
+/** The next uniform on [0, 1) from an alea state (advances it). */
+export function aleaNext(s: AleaState): number {
+  const t = 2091639 * s[0] + s[3] * 2.3283064365386963e-10; // 2^-32
+  s[0] = s[1];
+  s[1] = s[2];
+  const c = t | 0;
+  s[3] = c;
+  return (s[2] = t - c);
+}
+
+/** The state of stream `name` under `seed` (for hot loops that call `aleaNext` directly). */
+export function streamState(seed: number | string, name: string): AleaState {
+  return aleaState(`rewardmix:${seed}:${name}`);
+}
+
 /** Opens the stream `name` under `seed`. */
 export function stream(seed: number | string, name: string): Uniform {
-  const prng = alea(`rewardmix:${seed}:${name}`);
-  return () => prng();
+  const s = streamState(seed, name);
+  return () => aleaNext(s);
 }
 
 /** Standard normal draws by Box–Muller (two per pair of uniforms, the second cached). */

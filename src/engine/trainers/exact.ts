@@ -32,6 +32,7 @@ export const createExactTrainer: TrainerFactory = (world: World, theta: Float64A
   const R = mixedReward(world, w);
   const h = new Float64Array(n);
   const pi = new Float64Array(A);
+  const q_ = new Float64Array(A); // Q[c,·] of the row at hand (fused tabular step)
   const logratio = new Float64Array(n); // log π − log π_ref per cell
   const adv = new Float64Array(n); // A[c,a], kept for the natural update and the parts
   const prob = new Float64Array(n);
@@ -44,6 +45,11 @@ export const createExactTrainer: TrainerFactory = (world: World, theta: Float64A
       if (!fixed) {
         effectiveWeights(world, t, w);
         mixedReward(world, w, R);
+      }
+      // ---- tabular without parts: the same arithmetic, fused, nothing stored but θ --------------
+      if (!linear && !wantParts) {
+        tabularStep();
+        return none;
       }
       // ---- policy, Q, advantage, per situation ---------------------------------------------
       if (linear) {
@@ -100,6 +106,38 @@ export const createExactTrainer: TrainerFactory = (world: World, theta: Float64A
       return parts ? { stats: null, parts } : none;
     },
   };
+
+  /**
+   * One tabular update, row by row, with the operations of the general loop above in the same
+   * order (so the same bits), but keeping only the row's π and Q: the hot loop of long runs.
+   */
+  function tabularStep(): void {
+    const natural = update === 'natural';
+    for (let c = 0, row = 0; c < C; c++, row += A) {
+      let m = -Infinity;
+      for (let a = 0; a < A; a++) {
+        const z = lref[row + a] + theta[row + a];
+        pi[a] = z;
+        if (z > m) m = z;
+      }
+      let s = 0;
+      for (let a = 0; a < A; a++) s += pi[a] = Math.exp(pi[a] - m);
+      const lse = m + Math.log(s);
+      const inv = 1 / s;
+      let meanQ = 0;
+      for (let a = 0; a < A; a++) {
+        const q = R[row + a] - beta * (theta[row + a] - lse);
+        q_[a] = q;
+        meanQ += (pi[a] *= inv) * q;
+      }
+      if (natural) {
+        for (let a = 0; a < A; a++) theta[row + a] += eta * (q_[a] - meanQ);
+      } else {
+        const pc = p[c];
+        for (let a = 0; a < A; a++) theta[row + a] += eta * pc * pi[a] * (q_[a] - meanQ);
+      }
+    }
+  }
 
   // ---- the update split by component (signals, then KL), for pressure/* ------------------------
   // A[c,a] is linear in the tables: A = Σ_i centered(w_i r_i) + centered(−β log π/π_ref).
