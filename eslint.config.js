@@ -3,11 +3,26 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'dist/', 'out/', 'rewardmix-demo/', 'test-output/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'coverage/',
+      'dist/',
+      'out/',
+      'rewardmix-demo/',
+      'test-output/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
@@ -19,8 +34,24 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'src/engine is pure: no node: imports.' },
-            { group: ['fs', 'path', 'os', 'child_process', 'worker_threads', 'http', 'https', 'net', 'fs/*'], message: 'src/engine is pure: no I/O modules.' },
-            { group: ['**/node/**', '**/cli/**', '**/web/**', '**/charts/**', '**/report/**'], message: 'src/engine imports none of the outer layers.' },
+            {
+              group: [
+                'fs',
+                'path',
+                'os',
+                'child_process',
+                'worker_threads',
+                'http',
+                'https',
+                'net',
+                'fs/*',
+              ],
+              message: 'src/engine is pure: no I/O modules.',
+            },
+            {
+              group: ['**/node/**', '**/cli/**', '**/web/**', '**/charts/**', '**/report/**'],
+              message: 'src/engine imports none of the outer layers.',
+            },
           ],
         },
       ],
@@ -39,7 +70,10 @@ export default tseslint.config(
         { name: 'fetch', message: 'The engine does no I/O.' },
         { name: 'require', message: 'The engine does no I/O.' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'The engine has no clock.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date']", message: 'The engine has no clock.' },
+      ],
     },
   },
 );

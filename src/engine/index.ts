@@ -11,3 +11,7 @@ export * from './run.ts';
 export { trainers } from './trainers/index.ts';
 export { createExactTrainer } from './trainers/exact.ts';
 export type { Trainer, TrainerFactory, StepResult } from './trainers/types.ts';
+export * from './stats.ts';
+export * from './review.ts';
+export * from './review-stages.ts';
+export * from './deployment.ts';

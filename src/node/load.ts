@@ -1,0 +1,115 @@
+/**
+ * Reading scenario files: YAML or JSON, `extends` resolved relative to the file (cycles and
+ * missing files are errors), `--set` overrides, then the pure stages (normalize, compile).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { World } from '../engine/types.ts';
+import {
+  compileScenario,
+  normalizeScenario,
+  type NormalizedScenario,
+} from '../scenario/compile.ts';
+import { InputError } from '../scenario/errors.ts';
+import { deepMerge } from '../scenario/merge.ts';
+import { applySets } from '../scenario/set.ts';
+
+/** A loaded scenario with its provenance. */
+export interface LoadedScenario {
+  path: string;
+  /** Files read, the scenario first, then what it extends. */
+  files: string[];
+  /** sha256 of the files' contents, in order. */
+  hash: string;
+  raw: Record<string, unknown>;
+  scenario: NormalizedScenario;
+  world: World;
+}
+
+export function displayPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
+
+/** Parses YAML or JSON text; errors name the file, line and column. */
+export function parseScenarioText(text: string, file: string): Record<string, unknown> {
+  const src = displayPath(file);
+  if (file.endsWith('.json')) {
+    try {
+      const v = JSON.parse(text);
+      if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw new InputError(src, 'expected a JSON object at the top level');
+      return v;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(src, `malformed JSON: ${(e as Error).message}`);
+    }
+  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    throw new InputError(
+      src,
+      `malformed YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}`,
+    );
+  }
+  const v = doc.toJS({ maxAliasCount: 100 });
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new InputError(src, 'expected a mapping (key: value lines) at the top level');
+  return v as Record<string, unknown>;
+}
+
+function readRaw(file: string, chain: string[], texts: string[]): Record<string, unknown> {
+  const abs = resolve(file);
+  const src = displayPath(abs);
+  if (chain.includes(abs))
+    throw new InputError(src, `circular extends: ${[...chain, abs].map(displayPath).join(' → ')}`);
+  let text: string;
+  try {
+    if (statSync(abs).isDirectory())
+      throw new InputError(src, 'is a directory, expected a scenario file (.yaml, .yml or .json)');
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const from = chain.length ? ` (extended by ${displayPath(chain[chain.length - 1])})` : '';
+    throw new InputError(
+      src,
+      `cannot read the scenario file${from}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
+  }
+  texts.push(text);
+  const raw = parseScenarioText(text, abs);
+  if (raw.extends === undefined) return raw;
+  if (typeof raw.extends !== 'string')
+    throw new InputError(
+      src,
+      `extends: found ${typeof raw.extends}, expected a relative file path`,
+    );
+  const base = readRaw(resolve(dirname(abs), raw.extends), [...chain, abs], texts);
+  const merged = deepMerge(base, raw) as Record<string, unknown>;
+  delete merged.extends;
+  return merged;
+}
+
+/** Loads, merges, overrides, validates and compiles a scenario file. */
+export function loadScenario(
+  file: string,
+  options: { sets?: string[]; steps?: number; trainer?: string } = {},
+): LoadedScenario {
+  const abs = resolve(file);
+  const texts: string[] = [];
+  let raw = readRaw(abs, [], texts);
+  const sets = [...(options.sets ?? [])];
+  if (options.steps !== undefined) sets.push(`trainer.steps=${options.steps}`);
+  if (options.trainer !== undefined) sets.push(`trainer.kind=${options.trainer}`);
+  raw = applySets(raw, sets);
+  const src = displayPath(abs);
+  const scenario = normalizeScenario(raw, src);
+  const world = compileScenario(scenario, src);
+  const hash = createHash('sha256');
+  for (const t of texts) hash.update(t);
+  return { path: abs, files: [abs], hash: hash.digest('hex'), raw, scenario, world };
+}

@@ -1,0 +1,482 @@
+/**
+ * The scenario stages: raw data → normalized scenario (validated, defaults filled) → compiled
+ * world (tables). Pure: file reading and `extends` resolution live in src/node/load.ts, so the
+ * same code compiles scenarios in Node, Deno and the browser.
+ */
+import { createExactTrainer } from '../engine/trainers/exact.ts';
+import { logSoftmaxRows } from '../engine/policy.ts';
+import type {
+  Attribute,
+  NoiseModel,
+  PolicyKind,
+  ResponseStyle,
+  Situation,
+  TrainerConfig,
+  UserSegment,
+  World,
+} from '../engine/types.ts';
+import { InputError } from './errors.ts';
+import { compileExpression, ExpressionError, type Expression } from './expressions.ts';
+import { SCENARIO_SPEC } from './format.ts';
+import { didYouMean, validate, type Issue } from './spec.ts';
+
+type Num = number | string;
+
+/** A scenario after validation, with every default filled in. */
+export interface NormalizedScenario {
+  $schema?: string;
+  extends?: string;
+  name?: string;
+  description: string;
+  seed: number;
+  params: Record<string, { value: number; min?: number; max?: number; doc?: string }>;
+  situations: { id: string; weight: Num; label?: string; attributes: Record<string, Attribute> }[];
+  memory?: { share: Num; deploymentShare?: Num };
+  responseStyles: { id: string; label?: string; attributes: Record<string, Attribute> }[];
+  features: Record<string, Num>;
+  signals: Record<string, { value?: Num; users: boolean; noise: NoiseModel; doc?: string }>;
+  users: { segments: { id: string; weight: Num; feedbackRate: Num; up: Num; down: Num }[] };
+  mix: { normalize: boolean; weights: Record<string, number>; schedule: Record<string, Num> };
+  reference: { logits: Num };
+  beta: number;
+  policy: PolicyKind;
+  start:
+    | { kind: 'reference' }
+    | {
+        kind: 'trained';
+        weights: Record<string, number>;
+        steps: number;
+        learningRate: number;
+        update: 'gradient' | 'natural';
+      };
+  trainer: TrainerConfig;
+  evals: { sycophancy: Num; accuracy: Num; deployment: Num; groups: Record<string, Num> };
+  review: Record<string, Attribute>;
+  deployment: Record<string, Attribute>;
+}
+
+/** Validates raw scenario data and fills defaults. Throws InputError listing every problem. */
+export function normalizeScenario(raw: unknown, source: string): NormalizedScenario {
+  const issues: Issue[] = [];
+  const out = validate(SCENARIO_SPEC, raw, [], issues) as NormalizedScenario;
+  if (issues.length) throw new InputError(source, issues);
+  return out;
+}
+
+/** The id of a situation's memory-on variant. */
+export const memoryOnId = (id: string) => `${id}+memory`;
+
+/** Compiles a normalized scenario into a World. Throws InputError naming the field. */
+export function compileScenario(sc: NormalizedScenario, source: string): World {
+  const issues: Issue[] = [];
+  const fail = (path: string, message: string): never => {
+    throw new InputError(source, [{ path, message }]);
+  };
+  const expr = (path: string, src: Num, names: ReadonlySet<string>): Expression => {
+    try {
+      return compileExpression(src, names);
+    } catch (e) {
+      if (e instanceof ExpressionError) return fail(path, e.message);
+      throw e;
+    }
+  };
+  const evaluate = (
+    path: string,
+    e: Expression,
+    scope: Record<string, number | string | boolean>,
+    bounds?: { min?: number; max?: number },
+    where = '',
+  ): number => {
+    let v: number;
+    try {
+      v = e.evaluate(scope);
+    } catch (err) {
+      return fail(path, `${(err as Error).message}${where}`);
+    }
+    if (!Number.isFinite(v))
+      fail(path, `"${e.source}" gave ${v}${where}, expected a finite number`);
+    if (bounds?.min !== undefined && v < bounds.min)
+      fail(path, `"${e.source}" gave ${v}${where}, expected ≥ ${bounds.min}`);
+    if (bounds?.max !== undefined && v > bounds.max)
+      fail(path, `"${e.source}" gave ${v}${where}, expected ≤ ${bounds.max}`);
+    return v;
+  };
+
+  // ---- params ---------------------------------------------------------------------------------
+  const params: Record<string, number> = {};
+  for (const [k, p] of Object.entries(sc.params)) {
+    if (p.min !== undefined && p.value < p.min)
+      issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≥ ${p.min}` });
+    if (p.max !== undefined && p.value > p.max)
+      issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≤ ${p.max}` });
+    params[k] = p.value;
+  }
+  if (issues.length) throw new InputError(source, issues);
+  const paramNames = new Set(Object.keys(params));
+
+  // ---- situations (with memory variants) --------------------------------------------------------
+  const ids = new Set<string>();
+  sc.situations.forEach((s, i) => {
+    if (ids.has(s.id)) fail(`situations[${i}].id`, `duplicate situation id "${s.id}"`);
+    ids.add(s.id);
+    if (sc.memory && 'memory' in s.attributes)
+      fail(
+        `situations[${i}].attributes.memory`,
+        'the attribute "memory" is set by the `memory` section; remove it here',
+      );
+  });
+  const memShare = sc.memory
+    ? evaluate('memory.share', expr('memory.share', sc.memory.share, paramNames), params, {
+        min: 0,
+        max: 1,
+      })
+    : 0;
+  const depShare =
+    sc.memory?.deploymentShare !== undefined
+      ? evaluate(
+          'memory.deploymentShare',
+          expr('memory.deploymentShare', sc.memory.deploymentShare, paramNames),
+          params,
+          { min: 0, max: 1 },
+        )
+      : memShare;
+  const contexts: Situation[] = [];
+  const deployRaw: number[] = [];
+  const baseRaw: number[] = []; // weight before the memory split, for `baseWeight` in evals
+  sc.situations.forEach((s, i) => {
+    const w = evaluate(
+      `situations[${i}].weight`,
+      expr(`situations[${i}].weight`, s.weight, paramNames),
+      params,
+      { min: 0 },
+    );
+    const attrs = { ...s.attributes };
+    if (!sc.memory) {
+      contexts.push({ id: s.id, weight: w, attributes: attrs });
+      deployRaw.push(w);
+      baseRaw.push(w);
+      return;
+    }
+    contexts.push({
+      id: s.id,
+      weight: w * (1 - memShare),
+      attributes: { ...attrs, memory: false },
+    });
+    contexts.push({
+      id: memoryOnId(s.id),
+      weight: w * memShare,
+      attributes: { ...attrs, memory: true },
+    });
+    deployRaw.push(w * (1 - depShare), w * depShare);
+    baseRaw.push(w, w);
+  });
+  const totalW = contexts.reduce((a, c) => a + c.weight, 0);
+  if (!(totalW > 0))
+    fail('situations', 'all situation weights are 0; expected at least one positive weight');
+  for (const c of contexts) c.weight /= totalW;
+  const contextWeights = Float64Array.from(contexts, (c) => c.weight);
+
+  const actions: ResponseStyle[] = sc.responseStyles.map((a) => ({
+    id: a.id,
+    attributes: { ...a.attributes },
+  }));
+  const actionIds = new Set<string>();
+  actions.forEach((a, i) => {
+    if (actionIds.has(a.id))
+      fail(`responseStyles[${i}].id`, `duplicate response style id "${a.id}"`);
+    actionIds.add(a.id);
+  });
+  const C = contexts.length;
+  const A = actions.length;
+  const n = C * A;
+
+  // ---- the scope of cell expressions: params, situation and style attributes, features ---------
+  const sitAttrNames = new Set(contexts.flatMap((c) => Object.keys(c.attributes)));
+  const styleAttrNames = new Set(actions.flatMap((a) => Object.keys(a.attributes)));
+  for (const k of styleAttrNames) {
+    if (sitAttrNames.has(k))
+      fail(
+        'responseStyles',
+        `attribute "${k}" is both a situation and a style attribute; rename one`,
+      );
+    if (paramNames.has(k))
+      fail('params', `"${k}" is both a param and a style attribute; rename one`);
+  }
+  for (const k of sitAttrNames)
+    if (paramNames.has(k))
+      fail('params', `"${k}" is both a param and a situation attribute; rename one`);
+  const attrValue = (
+    attrs: Record<string, Attribute>,
+    k: string,
+    isString: boolean,
+  ): number | string =>
+    k in attrs
+      ? typeof attrs[k] === 'boolean'
+        ? attrs[k]
+          ? 1
+          : 0
+        : (attrs[k] as number | string)
+      : isString
+        ? ''
+        : 0;
+  const stringAttrs = new Set(
+    [...contexts.map((c) => c.attributes), ...actions.map((a) => a.attributes)].flatMap((at) =>
+      Object.entries(at)
+        .filter(([, v]) => typeof v === 'string')
+        .map(([k]) => k),
+    ),
+  );
+  const cellScopes: Record<string, number | string>[] = [];
+  for (const c of contexts) {
+    for (const a of actions) {
+      const scope: Record<string, number | string> = { ...params };
+      for (const k of sitAttrNames) scope[k] = attrValue(c.attributes, k, stringAttrs.has(k));
+      for (const k of styleAttrNames) scope[k] = attrValue(a.attributes, k, stringAttrs.has(k));
+      cellScopes.push(scope);
+    }
+  }
+  const names = new Set([...paramNames, ...sitAttrNames, ...styleAttrNames]);
+  const cellTable = (
+    path: string,
+    src: Num,
+    bounds?: { min?: number; max?: number },
+  ): Float64Array => {
+    const e = expr(path, src, names);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const where = ` for situation "${contexts[(i / A) | 0].id}" and style "${actions[i % A].id}"`;
+      out[i] = evaluate(path, e, cellScopes[i], bounds, where);
+    }
+    return out;
+  };
+
+  // ---- features, in order (each may use the ones before it) ------------------------------------
+  const features: Record<string, Float64Array> = {};
+  for (const [k, src] of Object.entries(sc.features)) {
+    if (names.has(k))
+      fail(`features.${k}`, `"${k}" is already a param or attribute name; rename the feature`);
+    const tab = cellTable(`features.${k}`, src);
+    features[k] = tab;
+    names.add(k);
+    tab.forEach((v, i) => (cellScopes[i][k] = v));
+  }
+
+  // ---- users: P(up), P(down) per conversation, per segment ------------------------------------
+  const segs = sc.users.segments;
+  const segIds = new Set<string>();
+  const users: UserSegment[] = segs.map((s, j) => {
+    const path = `users.segments[${j}]`;
+    if (segIds.has(s.id)) fail(`${path}.id`, `duplicate segment id "${s.id}"`);
+    segIds.add(s.id);
+    const weight = evaluate(
+      `${path}.weight`,
+      expr(`${path}.weight`, s.weight, paramNames),
+      params,
+      { min: 0 },
+    );
+    const rate = evaluate(
+      `${path}.feedbackRate`,
+      expr(`${path}.feedbackRate`, s.feedbackRate, paramNames),
+      params,
+      { min: 0, max: 1 },
+    );
+    const u = cellTable(`${path}.up`, s.up);
+    const d = cellTable(`${path}.down`, s.down);
+    const up = new Float64Array(n);
+    const down = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      // Given feedback: a three-way softmax over up, down and "no opinion" (logit 0).
+      const m = Math.max(0, u[i], d[i]);
+      const eu = Math.exp(u[i] - m);
+      const ed = Math.exp(d[i] - m);
+      const z = Math.exp(-m) + eu + ed;
+      up[i] = (rate * eu) / z;
+      down[i] = (rate * ed) / z;
+    }
+    return { id: s.id, weight, feedbackRate: rate, up, down };
+  });
+  const segTotal = users.reduce((a, s) => a + s.weight, 0);
+  if (users.length && !(segTotal > 0)) fail('users.segments', 'all segment weights are 0');
+  for (const s of users) s.weight /= segTotal;
+
+  // ---- signals ------------------------------------------------------------------------------------
+  const signals = Object.entries(sc.signals).map(([name, s]) => {
+    const path = `signals.${name}`;
+    if (s.users && s.value !== undefined)
+      fail(path, 'give either `value` or `users: true`, not both');
+    if (!s.users && s.value === undefined)
+      fail(path, 'missing `value` (an expression) or `users: true`');
+    let table: Float64Array;
+    if (s.users) {
+      if (!users.length) fail(path, '`users: true` needs users.segments');
+      // The thumbs reward model sees rated conversations: segments weigh by how often they rate.
+      table = new Float64Array(n);
+      let norm = 0;
+      for (const seg of users) norm += seg.weight * seg.feedbackRate;
+      if (!(norm > 0))
+        fail(path, 'no user segment gives feedback (all feedbackRate × weight are 0)');
+      for (const seg of users) {
+        const k = seg.weight / norm;
+        for (let i = 0; i < n; i++) table[i] += k * (seg.up[i] - seg.down[i]);
+      }
+    } else {
+      table = cellTable(`${path}.value`, s.value as Num);
+    }
+    if (s.noise.kind === 'bernoulli') {
+      const { low, high } = s.noise;
+      if (!(high > low))
+        fail(`${path}.noise`, `found low ${low} and high ${high}, expected low < high`);
+      const bad = table.findIndex((v) => v < low - 1e-12 || v > high + 1e-12);
+      if (bad >= 0)
+        fail(
+          `${path}.noise`,
+          `bernoulli noise needs values in [${low}, ${high}], but the value is ${table[bad]} for situation "${contexts[(bad / A) | 0].id}" and style "${actions[bad % A].id}"`,
+        );
+    }
+    return { name, table, noise: s.noise };
+  });
+  if (!signals.length) fail('signals', 'expected at least one signal');
+  const signalNames = signals.map((s) => s.name);
+  const checkWeights = (
+    path: string,
+    weights: Record<string, number>,
+    normalize: boolean,
+  ): Float64Array => {
+    for (const k of Object.keys(weights)) {
+      if (!signalNames.includes(k))
+        fail(
+          `${path}.${k}`,
+          `unknown signal "${k}"${didYouMean(k, signalNames)}; signals are ${signalNames.join(', ')}`,
+        );
+    }
+    const w = Float64Array.from(signalNames, (k) => weights[k] ?? 0);
+    if (normalize && !w.some((x) => x > 0))
+      fail(path, 'all weights are 0 with normalize: true; expected at least one positive weight');
+    return w;
+  };
+
+  // ---- mix and schedules --------------------------------------------------------------------------
+  const weights = checkWeights('mix.weights', sc.mix.weights, sc.mix.normalize);
+  const T = sc.trainer.steps;
+  let schedule: (Float64Array | null)[] | null = null;
+  if (Object.keys(sc.mix.schedule).length) {
+    schedule = signalNames.map(() => null);
+    const schedNames = new Set([...paramNames, 'step', 'steps']);
+    for (const [k, src] of Object.entries(sc.mix.schedule)) {
+      const i = signalNames.indexOf(k);
+      if (i < 0)
+        fail(
+          `mix.schedule.${k}`,
+          `unknown signal "${k}"${didYouMean(k, signalNames)}; signals are ${signalNames.join(', ')}`,
+        );
+      const e = expr(`mix.schedule.${k}`, src, schedNames);
+      const tab = new Float64Array(T + 1);
+      for (let t = 0; t <= T; t++)
+        tab[t] = evaluate(
+          `mix.schedule.${k}`,
+          e,
+          { ...params, step: t, steps: T },
+          { min: 0 },
+          ` at step ${t}`,
+        );
+      schedule[i] = tab;
+    }
+  }
+
+  // ---- reference policy, policy, sets ---------------------------------------------------------------
+  const referenceLogProbs = logSoftmaxRows(cellTable('reference.logits', sc.reference.logits), A);
+  if (sc.policy.kind === 'linear') {
+    sc.policy.features.forEach((f, i) => {
+      if (!features[f])
+        fail(
+          `policy.features[${i}]`,
+          `unknown feature "${f}"${didYouMean(f, Object.keys(features))}; features are ${Object.keys(features).join(', ')}`,
+        );
+    });
+  }
+  const sitNames = new Set([...paramNames, ...sitAttrNames, 'weight', 'baseWeight']);
+  const baseTotal = baseRaw.reduce((a, b) => a + b, 0);
+  const setOf = (path: string, src: Num, base?: number[]): Float64Array => {
+    const e = expr(path, src, sitNames);
+    const w = Float64Array.from(contexts, (c, i) => {
+      const scope: Record<string, number | string> = {
+        ...params,
+        weight: base ? base[i] : c.weight,
+        baseWeight: baseRaw[i] / baseTotal,
+      };
+      for (const k of sitAttrNames) scope[k] = attrValue(c.attributes, k, stringAttrs.has(k));
+      return evaluate(path, e, scope, { min: 0 }, ` for situation "${c.id}"`);
+    });
+    const s = w.reduce((a, b) => a + b, 0);
+    if (!(s > 0)) fail(path, 'selects no situation (all weights 0)');
+    return w.map((x) => x / s);
+  };
+  const depTotal = deployRaw.reduce((a, b) => a + b, 0);
+  const sets = {
+    sycophancy: setOf('evals.sycophancy', sc.evals.sycophancy),
+    accuracy: setOf('evals.accuracy', sc.evals.accuracy),
+    deployment: setOf(
+      'evals.deployment',
+      sc.evals.deployment,
+      deployRaw.map((x) => x / depTotal),
+    ),
+    groups: Object.fromEntries(
+      Object.entries(sc.evals.groups).map(([k, src]) => [k, setOf(`evals.groups.${k}`, src)]),
+    ),
+  };
+  if (
+    sc.trainer.kind === 'exact' &&
+    sc.policy.kind === 'tabular' &&
+    sc.trainer.update === 'natural' &&
+    sc.beta > 0 &&
+    sc.trainer.learningRate * sc.beta >= 2
+  )
+    fail(
+      'trainer.learningRate',
+      `η·β = ${sc.trainer.learningRate * sc.beta} ≥ 2: the natural update diverges; expected learningRate < ${2 / sc.beta}`,
+    );
+
+  const world: World = {
+    name: sc.name ?? 'scenario',
+    contexts,
+    actions,
+    contextWeights,
+    features,
+    signals,
+    users,
+    mix: { weights, normalize: sc.mix.normalize, schedule },
+    referenceLogProbs,
+    beta: sc.beta,
+    policy: sc.policy,
+    initialTheta: new Float64Array(sc.policy.kind === 'tabular' ? n : sc.policy.features.length),
+    trainer: sc.trainer,
+    sets,
+  };
+
+  // ---- start: the reference, or where a run of another mix ends (the mainline model) -------------
+  if (sc.start.kind === 'trained') {
+    const st = sc.start;
+    const startWorld: World = {
+      ...world,
+      mix: {
+        weights: checkWeights('start.weights', st.weights, sc.mix.normalize),
+        normalize: sc.mix.normalize,
+        schedule: null,
+      },
+      trainer: {
+        ...world.trainer,
+        kind: 'exact',
+        steps: st.steps,
+        learningRate: st.learningRate,
+        update: st.update,
+      },
+    };
+    const theta = world.initialTheta.slice();
+    const trainer = createExactTrainer(startWorld, theta, 0);
+    for (let t = 0; t < st.steps; t++) trainer.step(t, false);
+    if (!theta.every(Number.isFinite))
+      fail('start', 'the start run diverged (θ is not finite); lower start.learningRate');
+    world.initialTheta = theta;
+  }
+  return world;
+}

@@ -1,0 +1,173 @@
+/**
+ * Expressions in scenario files, evaluated by a hardened mathjs instance.
+ *
+ * Two layers of defence, as mathjs's security guide recommends: (1) every expression is parsed
+ * and checked against an allowlist of node types, operators, functions and the names in scope
+ * before it is compiled, so `import`, `evaluate`, `parse`, `createUnit`, property access,
+ * assignments and function definitions are rejected with a clear message; (2) the instance's
+ * dangerous functions are overridden to throw, after keeping private references to `parse`.
+ * Expressions are compiled once and evaluated into tables at compile time, never in a hot loop.
+ */
+import { all, create, type MathNode } from 'mathjs';
+
+const math = create(all);
+const parse = math.parse;
+/** Functions an expression may call, with their JS implementations where mathjs has none. */
+const EXTRA: Record<string, (...args: any[]) => unknown> = {
+  sigmoid: (x: number) => 1 / (1 + Math.exp(-x)),
+  clamp: (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x)),
+  is: (x: unknown, y: unknown) => String(x) === String(y),
+};
+math.import(EXTRA, { override: true });
+
+const disabled = (name: string) => () => {
+  throw new Error(`function ${name} is disabled in scenario expressions`);
+};
+math.import(
+  {
+    import: disabled('import'),
+    createUnit: disabled('createUnit'),
+    evaluate: disabled('evaluate'),
+    parse: disabled('parse'),
+    simplify: disabled('simplify'),
+    derivative: disabled('derivative'),
+    resolve: disabled('resolve'),
+    reviver: disabled('reviver'),
+    compile: disabled('compile'),
+    chain: disabled('chain'),
+  },
+  { override: true },
+);
+
+export const ALLOWED_FUNCTIONS = [
+  'abs',
+  'min',
+  'max',
+  'exp',
+  'log',
+  'log1p',
+  'sqrt',
+  'pow',
+  'tanh',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+  'mod',
+  'sigmoid',
+  'clamp',
+  'is',
+] as const;
+const FUNCTIONS = new Set<string>(ALLOWED_FUNCTIONS);
+const CONSTANTS = new Set(['pi', 'e', 'true', 'false']);
+const OPERATORS = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '^',
+  '>',
+  '<',
+  '>=',
+  '<=',
+  '==',
+  '!=',
+  'and',
+  'or',
+  'not',
+  'xor',
+]);
+const NODE_TYPES = new Set([
+  'ConstantNode',
+  'SymbolNode',
+  'OperatorNode',
+  'ParenthesisNode',
+  'ConditionalNode',
+  'FunctionNode',
+]);
+
+/** A compiled expression: evaluate with a scope of numbers (and strings for `is`). */
+export interface Expression {
+  source: string;
+  /** Names from the scope the expression reads. */
+  symbols: string[];
+  evaluate(scope: Record<string, number | string | boolean>): number;
+}
+
+/** Thrown for a bad expression; the compiler attaches the field path. */
+export class ExpressionError extends Error {}
+
+/**
+ * Parses and checks `source` against the allowlist and the `names` in scope. Throws an
+ * ExpressionError naming what is wrong.
+ */
+export function compileExpression(source: string | number, names: ReadonlySet<string>): Expression {
+  if (typeof source === 'number')
+    return { source: String(source), symbols: [], evaluate: () => source };
+  let node: MathNode;
+  try {
+    node = parse(source);
+  } catch (e) {
+    throw new ExpressionError(`cannot parse expression "${source}": ${(e as Error).message}`);
+  }
+  const symbols = new Set<string>();
+  node.traverse((n: any, _path: string, parent: any) => {
+    if (!NODE_TYPES.has(n.type)) {
+      const what: Record<string, string> = {
+        AssignmentNode: 'assignments',
+        FunctionAssignmentNode: 'function definitions',
+        AccessorNode: 'property access',
+        IndexNode: 'indexing',
+        ObjectNode: 'objects',
+        ArrayNode: 'arrays',
+        BlockNode: 'several statements',
+        RangeNode: 'ranges',
+      };
+      throw new ExpressionError(
+        `not allowed in expressions: ${what[n.type] ?? n.type} ("${source}")`,
+      );
+    }
+    if (n.type === 'OperatorNode' && !OPERATORS.has(n.op))
+      throw new ExpressionError(`operator "${n.op}" is not allowed in "${source}"`);
+    if (
+      n.type === 'ConstantNode' &&
+      typeof n.value !== 'number' &&
+      typeof n.value !== 'string' &&
+      typeof n.value !== 'boolean'
+    )
+      throw new ExpressionError(`constant ${String(n.value)} is not allowed in "${source}"`);
+    if (n.type === 'FunctionNode') {
+      const name = n.fn?.name;
+      if (n.fn?.type !== 'SymbolNode' || !FUNCTIONS.has(name))
+        throw new ExpressionError(
+          `function ${name ?? '(computed)'} is not allowed in expressions; allowed: ${ALLOWED_FUNCTIONS.join(', ')}`,
+        );
+    }
+    if (n.type === 'SymbolNode') {
+      const isCallee = parent?.type === 'FunctionNode' && parent.fn === n;
+      if (isCallee) return;
+      if (CONSTANTS.has(n.name)) return;
+      if (!names.has(n.name)) {
+        const known = [...names].sort();
+        throw new ExpressionError(
+          `unknown name "${n.name}" in "${source}"; known names: ${known.join(', ') || '(none)'}`,
+        );
+      }
+      symbols.add(n.name);
+    }
+  });
+  const code = node.compile();
+  return {
+    source,
+    symbols: [...symbols],
+    evaluate(scope) {
+      const v = code.evaluate({ ...scope });
+      const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      if (typeof x !== 'number')
+        throw new ExpressionError(
+          `"${source}" gave ${typeof v === 'object' ? 'a ' + (v?.type ?? 'non-number') : typeof v}, expected a number`,
+        );
+      return x;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * `--set path=value` overrides, checked against the scenario format: an unknown path or a value of
+ * the wrong type is bad input. Paths use dots; list entries are addressed by index or by id
+ * (`situations.vent.weight` or `situations.3.weight`).
+ */
+import { InputError } from './errors.ts';
+import { SCENARIO_SPEC } from './format.ts';
+import { didYouMean, specAt, type Spec } from './spec.ts';
+
+/** Parses one `path=value` into a path and a typed value (checked against the format). */
+export function parseSet(
+  arg: string,
+  scenario: Record<string, unknown>,
+): { path: string[]; value: unknown } {
+  const eq = arg.indexOf('=');
+  if (eq <= 0)
+    throw new InputError(
+      '--set',
+      `found "${arg}", expected PATH=VALUE (e.g. mix.weights.thumbs=0.5)`,
+    );
+  const path = arg.slice(0, eq).trim().split('.');
+  const text = arg.slice(eq + 1).trim();
+  const tags: Record<string, string> = {};
+  for (let i = 0; i < path.length; i++) {
+    const v = getAt(scenario, path.slice(0, i));
+    if (v && typeof v === 'object' && 'kind' in v)
+      tags[path.slice(0, i).join('.')] = String((v as Record<string, unknown>).kind);
+  }
+  const spec = specAt(
+    SCENARIO_SPEC,
+    path.map((p, i) => (isListIndex(scenario, path.slice(0, i)) ? '0' : p)),
+    tags,
+  );
+  if (!spec) {
+    const parent = specAt(SCENARIO_SPEC, path.slice(0, -1));
+    const known = parent?.type === 'object' ? Object.keys(parent.fields) : [];
+    throw new InputError(
+      '--set',
+      `unknown path "${path.join('.')}"${didYouMean(path[path.length - 1], known)}${known.length ? `; fields there: ${known.join(', ')}` : ''}`,
+    );
+  }
+  return { path, value: coerce(spec, text, path.join('.')) };
+}
+
+function isListIndex(root: Record<string, unknown>, parent: string[]): boolean {
+  return Array.isArray(getAt(root, parent));
+}
+
+function getAt(root: unknown, path: string[]): unknown {
+  let v = root;
+  for (const p of path) {
+    if (Array.isArray(v)) v = /^\d+$/.test(p) ? v[Number(p)] : v.find((x) => x?.id === p);
+    else if (v && typeof v === 'object') v = (v as Record<string, unknown>)[p];
+    else return undefined;
+  }
+  return v;
+}
+
+function coerce(spec: Spec, text: string, path: string): unknown {
+  const num = Number(text);
+  const wrong = (what: string) =>
+    new InputError('--set', `${path}: found "${text}", expected ${what}`);
+  switch (spec.type) {
+    case 'number':
+      if (text === '' || Number.isNaN(num)) throw wrong('a number');
+      return num;
+    case 'numberOr':
+      if (text === '' || Number.isNaN(num)) throw wrong('a number');
+      return num;
+    case 'boolean':
+      if (text !== 'true' && text !== 'false') throw wrong('true or false');
+      return text === 'true';
+    case 'string':
+      return text;
+    case 'expr':
+      return text !== '' && !Number.isNaN(num) ? num : text;
+    case 'attribute':
+      return text === 'true'
+        ? true
+        : text === 'false'
+          ? false
+          : text !== '' && !Number.isNaN(num)
+            ? num
+            : text;
+    default:
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw wrong('JSON for this object or list');
+      }
+  }
+}
+
+/** Applies parsed overrides to a raw scenario (a copy). List entries by index or id. */
+export function applySets(raw: Record<string, unknown>, sets: string[]): Record<string, unknown> {
+  const out = structuredClone(raw);
+  for (const arg of sets) {
+    const { path, value } = parseSet(arg, out);
+    let v: any = out;
+    for (let i = 0; i < path.length - 1; i++) {
+      const p = path[i];
+      let next = Array.isArray(v)
+        ? /^\d+$/.test(p)
+          ? v[Number(p)]
+          : v.find((x: any) => x?.id === p)
+        : v[p];
+      if (next === undefined) {
+        if (Array.isArray(v))
+          throw new InputError('--set', `${path.slice(0, i + 1).join('.')}: no list entry "${p}"`);
+        next = v[p] = {};
+      }
+      v = next;
+    }
+    const last = path[path.length - 1];
+    if (Array.isArray(v)) {
+      const i = /^\d+$/.test(last) ? Number(last) : v.findIndex((x: any) => x?.id === last);
+      if (i < 0 || i >= v.length)
+        throw new InputError('--set', `${path.join('.')}: no list entry "${last}"`);
+      v[i] = value;
+    } else if (
+      v &&
+      typeof v === 'object' &&
+      v[last] &&
+      typeof v[last] === 'object' &&
+      'value' in v[last] &&
+      typeof value === 'number'
+    ) {
+      v[last].value = value; // a declared param {value, min, max}
+    } else v[last] = value;
+  }
+  return out;
+}
