@@ -17,8 +17,16 @@ export function tiltOptimum(
   const n = R.length;
   const out = new Float64Array(n);
   if (beta > 0) {
+    // (R − max_a R)/β rather than R/β: the same tilt (a row constant), but for tiny β the
+    // quotient overflows only to −∞ (weight 0) instead of +∞ (∞ − ∞ = NaN in the softmax).
     const h = new Float64Array(n);
-    if (Number.isFinite(beta)) for (let i = 0; i < n; i++) h[i] = R[i] / beta;
+    if (Number.isFinite(beta)) {
+      for (let row = 0; row < n; row += A) {
+        let m = -Infinity;
+        for (let a = 0; a < A; a++) if (R[row + a] > m) m = R[row + a];
+        for (let a = 0; a < A; a++) h[row + a] = (R[row + a] - m) / beta;
+      }
+    }
     softmaxRows(refLogProbs, h, A, out, new Float64Array(n));
     return out;
   }

@@ -67,7 +67,11 @@ export function worldFromTables(t: WorldTables): World {
     initialTheta = Float64Array.from(t.initialTheta ?? t.policy.features.map(() => 0));
   } else if (t.initialPolicy) {
     const init = fromRows(t.initialPolicy);
-    initialTheta = Float64Array.from(init, (x, i) => Math.log(x) - referenceLogProbs[i]);
+    // A style the reference gives probability 0 (e.g. underflowed when printed) has π = 0 for
+    // any finite θ; θ = 0 there, not log 0 − log 0 = NaN.
+    initialTheta = Float64Array.from(init, (x, i) =>
+      x === 0 && ref[i] === 0 ? 0 : Math.log(x) - referenceLogProbs[i],
+    );
   } else {
     initialTheta = new Float64Array(t.contexts.length * A);
   }
