@@ -1,0 +1,40 @@
+// Atomic writes: the target holds the old content or the new, never a partial file or a temp.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic, writeFileAtomicSync } from '../../src/node/fs.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rewardmix-fs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('writeFileAtomic', () => {
+  it('writes text and bytes, creating directories, and replaces an existing file', async () => {
+    const p = join(dir, 'a', 'b', 'out.txt');
+    await writeFileAtomic(p, 'first');
+    expect(readFileSync(p, 'utf8')).toBe('first');
+    await writeFileAtomic(p, new Uint8Array([104, 105]));
+    expect(readFileSync(p, 'utf8')).toBe('hi');
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['out.txt']);
+  });
+
+  it('leaves the old file and no temp file when the write fails', async () => {
+    const p = join(dir, 'keep.txt');
+    writeFileSync(p, 'old');
+    // A directory cannot be renamed over by a file: the rename fails after the temp is written.
+    const target = join(dir, 'is-a-dir');
+    await writeFileAtomic(join(target, 'x'), 'x');
+    await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
+    expect(readFileSync(p, 'utf8')).toBe('old');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('has a synchronous twin', () => {
+    const p = join(dir, 'sync', 'out.json');
+    writeFileAtomicSync(p, '{"a":1}');
+    writeFileAtomicSync(p, '{"a":2}');
+    expect(JSON.parse(readFileSync(p, 'utf8'))).toEqual({ a: 2 });
+    expect(() => writeFileAtomicSync(join(dir, 'is-a-dir'), 'new')).toThrow();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
