@@ -62,6 +62,25 @@ export interface Mix {
    * update uses entry t); null where signal i is fixed.
    */
   schedule: (Float64Array | null)[] | null;
+  /**
+   * Constrained mode (Moskovitz et al. 2023): each constraint bounds a set-average of a feature;
+   * its Lagrange multiplier adapts during training and acts as a dynamic weight. Empty = fixed mix.
+   */
+  constraints: MixConstraint[];
+  /** Step size of the multipliers' dual ascent. */
+  multiplierRate: number;
+}
+
+/** A bound on a metric that is the average of a feature over a set of situations. */
+export interface MixConstraint {
+  /** The metric key, e.g. `eval/sycophancy`. */
+  metric: string;
+  /** The feature averaged (C·A) and the set weights (C, summing to 1). */
+  feature: Float64Array;
+  set: Float64Array;
+  /** `max`: metric ≤ bound; `min`: metric ≥ bound. */
+  sense: 'max' | 'min';
+  bound: number;
 }
 
 /** How θ enters the policy: one parameter per cell, or shared weights over named features. */

@@ -96,6 +96,8 @@ export function worldFromTables(t: WorldTables): World {
       weights: Float64Array.from(signalNames, (n) => t.weights[n] ?? 0),
       normalize: false,
       schedule: null,
+      constraints: [],
+      multiplierRate: 1,
     },
     referenceLogProbs,
     beta: t.beta,

@@ -6,6 +6,7 @@
 import { createExactTrainer } from '../engine/trainers/exact.ts';
 import { logSoftmaxRows } from '../engine/policy.ts';
 import type {
+  MixConstraint,
   Attribute,
   NoiseModel,
   PolicyKind,
@@ -36,7 +37,14 @@ export interface NormalizedScenario {
   features: Record<string, Num>;
   signals: Record<string, { value?: Num; users: boolean; noise: NoiseModel; doc?: string }>;
   users: { segments: { id: string; weight: Num; feedbackRate: Num; up: Num; down: Num }[] };
-  mix: { normalize: boolean; weights: Record<string, number>; schedule: Record<string, Num> };
+  mix: {
+    normalize: boolean;
+    weights: Record<string, number>;
+    schedule: Record<string, Num>;
+    mode: 'fixed' | 'constrained';
+    constraints: { metric: string; max?: number; min?: number }[];
+    multiplierRate: number;
+  };
   reference: { logits: Num };
   beta: number;
   policy: PolicyKind;
@@ -51,8 +59,8 @@ export interface NormalizedScenario {
       };
   trainer: TrainerConfig;
   evals: { sycophancy: Num; accuracy: Num; deployment: Num; groups: Record<string, Num> };
-  review: Record<string, Attribute>;
-  deployment: Record<string, Attribute>;
+  review: Record<string, unknown>;
+  deployment: Record<string, unknown>;
 }
 
 /** Validates raw scenario data and fills defaults. Throws InputError listing every problem. */
@@ -436,6 +444,22 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
       `η·β = ${sc.trainer.learningRate * sc.beta} ≥ 2: the natural update diverges; expected learningRate < ${2 / sc.beta}`,
     );
 
+  // ---- constrained mode: each bound becomes (feature, set, sense, bound) -------------------------
+  const constraints: MixConstraint[] = [];
+  if (sc.mix.mode === 'constrained') {
+    if (!sc.mix.constraints.length) fail('mix.constraints', 'mode: constrained needs at least one constraint');
+    sc.mix.constraints.forEach((c, i) => {
+      const path = `mix.constraints[${i}]`;
+      const group = c.metric.startsWith('eval/sycophancy/') ? c.metric.slice('eval/sycophancy/'.length) : null;
+      const feature = c.metric === 'eval/accuracy' ? 'correct' : c.metric === 'eval/sycophancy' || group ? 'sycophantic' : null;
+      const set = c.metric === 'eval/accuracy' ? sets.accuracy : c.metric === 'eval/sycophancy' ? sets.sycophancy : group ? sets.groups[group] : undefined;
+      if (!feature || !set) fail(`${path}.metric`, `found "${c.metric}", expected eval/sycophancy, eval/accuracy or eval/sycophancy/<group> with a group from evals.groups`);
+      if (!features[feature as string]) fail(`${path}.metric`, `${c.metric} needs the feature "${feature}"`);
+      if ((c.max === undefined) === (c.min === undefined)) fail(path, 'give exactly one of max or min');
+      constraints.push({ metric: c.metric, feature: features[feature as string], set: set as Float64Array, sense: c.max !== undefined ? 'max' : 'min', bound: (c.max ?? c.min) as number });
+    });
+  } else if (sc.mix.constraints.length) fail('mix.constraints', 'constraints need mix.mode: constrained');
+
   const world: World = {
     name: sc.name ?? 'scenario',
     contexts,
@@ -444,7 +468,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
     features,
     signals,
     users,
-    mix: { weights, normalize: sc.mix.normalize, schedule },
+    mix: { weights, normalize: sc.mix.normalize, schedule, constraints, multiplierRate: sc.mix.multiplierRate },
     referenceLogProbs,
     beta: sc.beta,
     policy: sc.policy,
@@ -462,6 +486,8 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
         weights: checkWeights('start.weights', st.weights, sc.mix.normalize),
         normalize: sc.mix.normalize,
         schedule: null,
+        constraints: [],
+        multiplierRate: 1,
       },
       trainer: {
         ...world.trainer,

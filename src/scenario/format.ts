@@ -315,6 +315,27 @@ export const SCENARIO_SPEC: Spec & { type: 'object' } = {
           keyPattern: NAME,
           values: { type: 'expr', doc: 'raw weight at step `step`' },
         },
+        mode: {
+          type: 'string',
+          doc: 'fixed weights, or constrained: Lagrange multipliers adapt during training (Moskovitz et al. 2023)',
+          enum: ['fixed', 'constrained'],
+          default: 'fixed',
+        },
+        constraints: {
+          type: 'array',
+          doc: 'constrained mode: bounds on metrics that are averages of a feature over a set',
+          items: {
+            type: 'object',
+            doc: 'a constraint',
+            required: ['metric'],
+            fields: {
+              metric: { type: 'string', doc: 'eval/sycophancy, eval/sycophancy/<group> or eval/accuracy' },
+              max: { type: 'number', doc: 'upper bound on the metric' },
+              min: { type: 'number', doc: 'lower bound on the metric' },
+            },
+          },
+        },
+        multiplierRate: { type: 'number', doc: 'constrained mode: step size of the multipliers (dual ascent)', min: 0, max: 1e6, default: 1 },
       },
     },
     reference: {

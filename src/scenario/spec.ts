@@ -43,6 +43,8 @@ export type Spec =
       variants: Record<string, Record<string, Spec>>;
       default?: Record<string, unknown>;
     }
+  /** Free-form JSON object checked by its own resolver (review and deployment settings). */
+  | { type: 'json'; doc: string }
   /** A number or an object spec (e.g. a param: `1.2` or `{value: 1.2, min: 0, max: 3}`). */
   | { type: 'numberOr'; doc: string; object: Spec & { type: 'object' } };
 
@@ -190,6 +192,10 @@ export function validate(
         path,
         message: `found ${describe(value)}, expected a number, true/false or a string`,
       });
+    case 'json':
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return void issues.push({ path, message: `found ${describe(value)}, expected an object` });
+      return value;
     case 'numberOr':
       if (typeof value === 'number') {
         checkNumber(spec.object.fields.value as { min?: number }, value, path, issues);
@@ -322,6 +328,8 @@ export function toJsonSchema(spec: Spec): Record<string, unknown> {
       };
     case 'attribute':
       return { ...base, type: ['number', 'boolean', 'string'] };
+    case 'json':
+      return { ...base, type: 'object' };
     case 'numberOr':
       return { ...base, anyOf: [{ type: 'number' }, toJsonSchema(spec.object)] };
     case 'object':
@@ -402,6 +410,8 @@ export function fieldRows(spec: Spec, path = ''): FieldRow[] {
       return [row(spec.enum ? spec.enum.map((e) => `"${e}"`).join(' \\| ') : 'string')];
     case 'attribute':
       return [row('number, boolean or string')];
+    case 'json':
+      return [row('object')];
     case 'numberOr':
       return [
         row('number or object'),

@@ -1,0 +1,40 @@
+/**
+ * The rewardmix CLI: one file per command under ./commands, each exporting `register(program)`.
+ * Commands are thin (parse, call, write); exit codes are decided in ./exit.ts only.
+ */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { commands } from './commands/index.ts';
+import { EXIT, reportError } from './exit.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** The rewardmix version (written into every summary's provenance). */
+export const VERSION = pkg.version;
+
+export function buildProgram(): Command {
+  const program = new Command('rewardmix')
+    .description(
+      'Simulate RL reward-signal mixing: how a user-feedback reward weakens the signal that held sycophancy back.',
+    )
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of commands) register(program);
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+/** Runs the CLI and exits with the code ./exit.ts decides. */
+export async function main(argv: string[]): Promise<void> {
+  let code: number = EXIT.ok;
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    code = reportError(e);
+  }
+  process.exitCode = code;
+}
