@@ -447,18 +447,46 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   // ---- constrained mode: each bound becomes (feature, set, sense, bound) -------------------------
   const constraints: MixConstraint[] = [];
   if (sc.mix.mode === 'constrained') {
-    if (!sc.mix.constraints.length) fail('mix.constraints', 'mode: constrained needs at least one constraint');
+    if (!sc.mix.constraints.length)
+      fail('mix.constraints', 'mode: constrained needs at least one constraint');
     sc.mix.constraints.forEach((c, i) => {
       const path = `mix.constraints[${i}]`;
-      const group = c.metric.startsWith('eval/sycophancy/') ? c.metric.slice('eval/sycophancy/'.length) : null;
-      const feature = c.metric === 'eval/accuracy' ? 'correct' : c.metric === 'eval/sycophancy' || group ? 'sycophantic' : null;
-      const set = c.metric === 'eval/accuracy' ? sets.accuracy : c.metric === 'eval/sycophancy' ? sets.sycophancy : group ? sets.groups[group] : undefined;
-      if (!feature || !set) fail(`${path}.metric`, `found "${c.metric}", expected eval/sycophancy, eval/accuracy or eval/sycophancy/<group> with a group from evals.groups`);
-      if (!features[feature as string]) fail(`${path}.metric`, `${c.metric} needs the feature "${feature}"`);
-      if ((c.max === undefined) === (c.min === undefined)) fail(path, 'give exactly one of max or min');
-      constraints.push({ metric: c.metric, feature: features[feature as string], set: set as Float64Array, sense: c.max !== undefined ? 'max' : 'min', bound: (c.max ?? c.min) as number });
+      const group = c.metric.startsWith('eval/sycophancy/')
+        ? c.metric.slice('eval/sycophancy/'.length)
+        : null;
+      const feature =
+        c.metric === 'eval/accuracy'
+          ? 'correct'
+          : c.metric === 'eval/sycophancy' || group
+            ? 'sycophantic'
+            : null;
+      const set =
+        c.metric === 'eval/accuracy'
+          ? sets.accuracy
+          : c.metric === 'eval/sycophancy'
+            ? sets.sycophancy
+            : group
+              ? sets.groups[group]
+              : undefined;
+      if (!feature || !set)
+        fail(
+          `${path}.metric`,
+          `found "${c.metric}", expected eval/sycophancy, eval/accuracy or eval/sycophancy/<group> with a group from evals.groups`,
+        );
+      if (!features[feature as string])
+        fail(`${path}.metric`, `${c.metric} needs the feature "${feature}"`);
+      if ((c.max === undefined) === (c.min === undefined))
+        fail(path, 'give exactly one of max or min');
+      constraints.push({
+        metric: c.metric,
+        feature: features[feature as string],
+        set: set as Float64Array,
+        sense: c.max !== undefined ? 'max' : 'min',
+        bound: (c.max ?? c.min) as number,
+      });
     });
-  } else if (sc.mix.constraints.length) fail('mix.constraints', 'constraints need mix.mode: constrained');
+  } else if (sc.mix.constraints.length)
+    fail('mix.constraints', 'constraints need mix.mode: constrained');
 
   const world: World = {
     name: sc.name ?? 'scenario',
@@ -468,7 +496,13 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
     features,
     signals,
     users,
-    mix: { weights, normalize: sc.mix.normalize, schedule, constraints, multiplierRate: sc.mix.multiplierRate },
+    mix: {
+      weights,
+      normalize: sc.mix.normalize,
+      schedule,
+      constraints,
+      multiplierRate: sc.mix.multiplierRate,
+    },
     referenceLogProbs,
     beta: sc.beta,
     policy: sc.policy,

@@ -329,13 +329,22 @@ export const SCENARIO_SPEC: Spec & { type: 'object' } = {
             doc: 'a constraint',
             required: ['metric'],
             fields: {
-              metric: { type: 'string', doc: 'eval/sycophancy, eval/sycophancy/<group> or eval/accuracy' },
+              metric: {
+                type: 'string',
+                doc: 'eval/sycophancy, eval/sycophancy/<group> or eval/accuracy',
+              },
               max: { type: 'number', doc: 'upper bound on the metric' },
               min: { type: 'number', doc: 'lower bound on the metric' },
             },
           },
         },
-        multiplierRate: { type: 'number', doc: 'constrained mode: step size of the multipliers (dual ascent)', min: 0, max: 1e6, default: 1 },
+        multiplierRate: {
+          type: 'number',
+          doc: 'constrained mode: step size of the multipliers (dual ascent)',
+          min: 0,
+          max: 1e6,
+          default: 1,
+        },
       },
     },
     reference: {
@@ -427,15 +436,9 @@ export const SCENARIO_SPEC: Spec & { type: 'object' } = {
         },
       },
     },
-    review: {
-      type: 'map',
-      doc: 'launch review settings (docs/review.md)',
-      values: { type: 'attribute', doc: '' },
-    },
-    deployment: {
-      type: 'map',
-      doc: 'deployment timeline settings (docs/review.md)',
-      values: { type: 'attribute', doc: '' },
-    },
+    // Nested settings (lists of suites, sub-objects): checked field by field, with "did you
+    // mean" hints, by resolveReview / resolveDeployment in src/node/runs.ts.
+    review: { type: 'json', doc: 'launch review settings (docs/review.md)' },
+    deployment: { type: 'json', doc: 'deployment timeline settings (docs/review.md)' },
   },
 };
