@@ -5,13 +5,17 @@ import { createExactTrainer } from '../../src/engine/trainers/exact.ts';
 import { createGrpoTrainer } from '../../src/engine/trainers/grpo.ts';
 import { createPpoTrainer } from '../../src/engine/trainers/ppo.ts';
 import { createReinforceTrainer } from '../../src/engine/trainers/reinforce.ts';
-import { createRewardSampler } from '../../src/engine/trainers/sampling.ts';
+import {
+  createGuidedRows,
+  createRewardSampler,
+  drawGuided,
+} from '../../src/engine/trainers/sampling.ts';
 import type { TrainerFactory } from '../../src/engine/trainers/types.ts';
 import { evaluatePolicy } from '../../src/engine/metrics.ts';
 import { effectiveWeights, mixedReward } from '../../src/engine/mix.ts';
 import { tiltOptimum } from '../../src/engine/optimum.ts';
 import { simulate } from '../../src/engine/run.ts';
-import { stream } from '../../src/engine/rng.ts';
+import { cumulative, drawIndex, stream } from '../../src/engine/rng.ts';
 import type { NoiseModel, Signal, TrainerConfig, World } from '../../src/engine/types.ts';
 import { worldFromTables } from '../../src/engine/world.ts';
 
@@ -117,6 +121,28 @@ describe('sampled trainers are reproducible', () => {
       expect(Array.from(more.finalTheta)).toEqual(Array.from(plain.finalTheta));
     });
   }
+});
+
+describe('guided inverse-CDF draws', () => {
+  it('draw exactly the index drawIndex (binary search) draws, zero weights included', () => {
+    const u = stream(2, 'guide-test');
+    for (const len of [1, 2, 6, 24]) {
+      const rows = 5;
+      const w = Array.from({ length: rows * len }, () => (u() < 0.3 ? 0 : u() ** 3));
+      const cum = new Float64Array(rows * len);
+      for (let r = 0; r < rows; r++) cum.set(cumulative(w.slice(r * len, r * len + len)), r * len);
+      for (const slices of [1, 3, 2 * len, 4 * len]) {
+        const g = createGuidedRows(cum, len, slices);
+        for (let r = 0; r < rows; r++) {
+          const row = cum.subarray(r * len, r * len + len);
+          if (row[len - 1] === 0) continue;
+          for (const x of [0, 1 - 2 ** -32, ...Array.from({ length: 500 }, u)]) {
+            expect(drawGuided(g, r, x) - r * len).toBe(drawIndex(row, x));
+          }
+        }
+      }
+    }
+  });
 });
 
 describe('noise models', () => {

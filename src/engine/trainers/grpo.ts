@@ -53,7 +53,7 @@ export const createGrpoTrainer: TrainerFactory = (
   const w = effectiveWeights(world, 0);
   const pol = createPolicyTables(world);
   const contextRows = createGuidedRows(cumulative(world.contextWeights), C, 4 * C);
-  const actionRows = createGuidedRows(pol.cum, A, 4 * A);
+  const actionRows = createGuidedRows(pol.cum, A, 2 * A);
   const contextStream = streamState(seed, 'contexts');
   const actionStream = streamState(seed, 'actions');
   const samplers = signals.map((s) => createRewardSampler(s, seed));

@@ -50,7 +50,7 @@ export const createReinforceTrainer: TrainerFactory = (
   const quiet = new Float64Array(n); // Σ w_i r_i over the noise-free signals
   const pol = createPolicyTables(world);
   const contextRows = createGuidedRows(cumulative(world.contextWeights), C, 4 * C);
-  const actionRows = createGuidedRows(pol.cum, A, 4 * A);
+  const actionRows = createGuidedRows(pol.cum, A, 2 * A);
   const contextStream = streamState(seed, 'contexts');
   const actionStream = streamState(seed, 'actions');
   const samplers = signals.map((s) => createRewardSampler(s, seed));
@@ -196,18 +196,18 @@ export const createReinforceTrainer: TrainerFactory = (
     const { logratio } = pol;
     const stats: Record<string, number> = {};
     let mixed = 0;
-    signals.forEach((s, i) => {
+    for (let i = 0; i < signals.length; i++) {
       let sum = 0;
       if (samplers[i].random) {
         const d = draws[i];
         for (let j = 0; j < B; j++) sum += d[j];
       } else {
-        const tab = s.table;
+        const tab = signals[i].table;
         for (let k = 0; k < n; k++) sum += count[k] * tab[k];
       }
       stats[statKeys[i]] = sum / B;
       mixed += (w[i] * sum) / B;
-    });
+    }
     let kl = 0;
     for (let k = 0; k < n; k++) kl += count[k] * logratio[k];
     stats['reinforce/reward'] = mixed;

@@ -9,6 +9,7 @@
  * that landed in cell (c,a). Trainers accumulate V and apply it once per batch; for a linear
  * policy the same h-space vector is projected on the features (∇_θ log π = F[c,a] − E_π F[c,·]).
  */
+import { fastExp } from '../fastexp.ts';
 import { aleaNext, streamState } from '../rng.ts';
 import type { AleaState } from '../rng.ts';
 import type { Signal, World } from '../types.ts';
@@ -66,7 +67,7 @@ export function updatePolicyTables(
       if (z > m) m = z;
     }
     let s = 0;
-    for (let a = 0; a < A; a++) s += prob[row + a] = Math.exp(prob[row + a] - m);
+    for (let a = 0; a < A; a++) s += prob[row + a] = fastExp(prob[row + a] - m);
     const inv = 1 / s;
     const lse = m + Math.log(s);
     let acc = 0;
@@ -220,7 +221,8 @@ export function createRewardSampler(signal: Signal, seed: number | string): Rewa
     }
     case 'student-t': {
       // Bailey's polar method (Math. Comp. 62, 1994): (x, y) uniform in the unit disc, w = x² + y²,
-      // t = x · sqrt(ν (w^(−2/ν) − 1) / w) is Student-t(ν). One t per accepted pair.
+      // t = x · sqrt(ν (w^(−2/ν) − 1) / w) is Student-t(ν). One t per accepted pair. (w^(−2/ν) as
+      // exp(−2/ν · ln w): Math.pow is several times slower.)
       const { nu, sigma } = noise;
       if (!(nu > 0)) throw new Error(`signal "${signal.name}": student-t noise needs nu > 0`);
       const s: AleaState = streamState(seed, name);
@@ -238,7 +240,8 @@ export function createRewardSampler(signal: Signal, seed: number | string): Rewa
               y = 2 * aleaNext(s) - 1;
               w = x * x + y * y;
             } while (w >= 1 || w === 0);
-            out[j] = table[cells[j]] + sigma * x * Math.sqrt((nu * (Math.pow(w, e) - 1)) / w);
+            out[j] =
+              table[cells[j]] + sigma * x * Math.sqrt((nu * (fastExp(e * Math.log(w)) - 1)) / w);
           }
         },
       };
