@@ -1,0 +1,6 @@
+/** The Node edge of the public API: files, rendering, runs on disk. */
+export { loadScenario, parseScenarioText, type LoadedScenario } from './load.ts';
+export { renderSvg, renderPng, svgToPng, exportChart } from './render.ts';
+export { htmlPage } from './vega-bundle.ts';
+export { writeFileAtomic } from './fs.ts';
+export * from './runs.ts';
