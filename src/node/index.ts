@@ -4,3 +4,9 @@ export { renderSvg, renderPng, svgToPng, exportChart } from './render.ts';
 export { htmlPage } from './vega-bundle.ts';
 export { writeFileAtomic } from './fs.ts';
 export * from './runs.ts';
+export {
+  chartBundle,
+  VEGA_LITE_V5_MIME,
+  VEGA_LITE_V5_SCHEMA,
+  type DisplayBundle,
+} from './notebook.ts';
