@@ -17,6 +17,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { evaluatePolicy } from '../src/engine/metrics.ts';
+import { fastExp } from '../src/engine/fastexp.ts';
 import { effectiveWeights, mixedReward } from '../src/engine/mix.ts';
 import { stream } from '../src/engine/rng.ts';
 import { simulate } from '../src/engine/run.ts';
@@ -165,7 +167,13 @@ function exactVsNumpy(): void {
       for (let i = 0; i < n; i++) s += Math.exp(-1e-3 * (i & 1023));
       sink += s;
     });
-    if (sink === 42) console.log(); // keep the loop's result alive
+    // the same loop with the kernel's fastExp (src/engine/fastexp.ts)
+    const fast = time(() => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += fastExp(-1e-3 * (i & 1023));
+      sink += s;
+    });
+    if (sink === 42) console.log(); // keep the loops' results alive
 
     const label = `${C} × ${A}, ${fmt(steps, 0)} steps`;
     exactRows.push([
@@ -182,6 +190,7 @@ function exactVsNumpy(): void {
     floorRows.push([
       label,
       fmt(nsPerCell(floor.best), 2),
+      fmt(nsPerCell(fast.best), 2),
       fmt(nsPerCell(ts.best), 2),
       `${fmt(ts.best / floor.best, 2)}×`,
     ]);
@@ -196,6 +205,7 @@ function exactVsNumpy(): void {
       ratio: py ? npBest / ts.best : null,
       maxAbsDiff: py ? agree : null,
       expFloorNsPerCell: nsPerCell(floor.best),
+      fastExpNsPerCell: nsPerCell(fast.best),
     });
   }
   table(
@@ -214,7 +224,10 @@ function exactVsNumpy(): void {
   );
   console.log('Targets: ≥ 3× NumPy at 64 × 8; not slower than NumPy at 1,024 × 16.\n');
   console.log('### Cost floor: one Math.exp per cell\n');
-  table(['world', 'Math.exp ns/cell', 'trainer ns/cell', 'trainer ÷ floor'], floorRows);
+  table(
+    ['world', 'Math.exp ns/cell', 'fastExp ns/cell', 'trainer ns/cell', 'trainer ÷ Math.exp floor'],
+    floorRows,
+  );
   figures.exact = exactFigures;
 }
 
@@ -358,6 +371,41 @@ async function incidentScenario(): Promise<void> {
       `${fmt(T, 0)} steps: ${fmt(ts.best, 3)} ms (median ${fmt(ts.median, 3)} ms). Target ≤ 2 ms.\n`,
   );
   figures.incident = { world: world.name, C, A, steps: T, trainer: world.trainer.kind, ms: ts };
+
+  // where the time goes: the updates alone, the metrics of every recorded point, the parts
+  const every = Math.max(1, Math.ceil(T / 500)); // run.ts's default recordEvery
+  const points = Math.floor((T - 1) / every) + 2;
+  const reps = quick ? 5 : 50;
+  const bare = time(() => trainSteps(world, T), reps);
+  const withParts = time(() => {
+    const theta = world.initialTheta.slice();
+    const trainer = trainers[world.trainer.kind]!(world, theta, 0);
+    for (let t = 0; t < T; t++) trainer.step(t, t % every === 0);
+  }, reps);
+  const metrics = time(() => {
+    for (let i = 0; i < points; i++) evaluatePolicy(world, world.initialTheta, i);
+  }, reps);
+  table(
+    ['part of the full run', 'ms'],
+    [
+      [`${fmt(T, 0)} updates (trainer.step alone)`, fmt(bare.best, 3)],
+      [
+        `the same, with the pressure parts at ${fmt(points - 1, 0)} recorded steps`,
+        fmt(withParts.best, 3),
+      ],
+      [`evaluatePolicy at ${fmt(points, 0)} recorded points`, fmt(metrics.best, 3)],
+      [
+        'the rest (pressures, recording, the final point)',
+        fmt(ts.best - withParts.best - metrics.best, 3),
+      ],
+    ],
+  );
+  figures.incidentBreakdown = {
+    updatesMs: bare.best,
+    updatesWithPartsMs: withParts.best,
+    metricsMs: metrics.best,
+    points,
+  };
 
   // the same world under reinforce: the realistic samples/s figure
   const rw: World = { ...world, trainer: { ...world.trainer, kind: 'reinforce', batchSize: 256 } };

@@ -12,6 +12,7 @@
  *
  * Given each group's std, Â is linear in the per-signal rewards, so the update splits by signal.
  */
+import { fastExp } from '../fastexp.ts';
 import { effectiveWeights, mixIsFixed } from '../mix.ts';
 import { policyFeatures } from '../policy.ts';
 import { aleaNext, cumulative, streamState } from '../rng.ts';
@@ -61,6 +62,7 @@ export const createGrpoTrainer: TrainerFactory = (
   const draws = signals.map(() => new Float64Array(N));
   const reward = new Float64Array(N);
   const invStd = new Float64Array(B); // 1 / std_g, or 0 for a group of equal rewards
+  const refOverPi = new Float64Array(n);
   const sums = new Float64Array(n);
   const dir = new Float64Array(n);
   const statKeys = signals.map((s) => `grpo/rewards/${s.name}`);
@@ -113,12 +115,12 @@ export const createGrpoTrainer: TrainerFactory = (
       }
 
       // ---- KL penalty: −β (1 − π_ref/π) per answer, and the k3 estimate for the stats -----------
+      for (let i = 0; i < n; i++) refOverPi[i] = fastExp(-logratio[i]); // π_ref/π per cell
       let k3 = 0;
       for (let j = 0; j < N; j++) {
-        const lr = logratio[cells[j]];
-        const refOverPi = Math.exp(-lr);
-        sums[cells[j]] -= beta * (1 - refOverPi);
-        k3 += refOverPi + lr - 1;
+        const cell = cells[j];
+        sums[cell] -= beta * (1 - refOverPi[cell]);
+        k3 += refOverPi[cell] + logratio[cell] - 1;
       }
 
       // ---- update: θ += η/(B·G) Σ_j coefficient_j ∇ log π(a_j|c_j) ---------------------------------
@@ -138,7 +140,7 @@ export const createGrpoTrainer: TrainerFactory = (
   // ---- the update split by component (signals in world order, then KL), for pressure/* ------------
   // Â_j = Σ_i (w_i r_ij − mean_g w_i r_i) / std_g given the group's std; the KL term is its own.
   function updateParts(): Float64Array[] {
-    const { prob, logratio } = pol;
+    const { prob } = pol;
     const U = new Float64Array(n);
     const g = new Float64Array(n);
     const scale = eta / N;
@@ -158,7 +160,7 @@ export const createGrpoTrainer: TrainerFactory = (
       return toTheta(g, F, linear, scale, new Float64Array(theta.length));
     });
     U.fill(0);
-    for (let j = 0; j < N; j++) U[cells[j]] -= beta * (1 - Math.exp(-logratio[cells[j]]));
+    for (let j = 0; j < N; j++) U[cells[j]] -= beta * (1 - refOverPi[cells[j]]);
     scoreDirections(U, prob, A, g);
     parts.push(toTheta(g, F, linear, scale, new Float64Array(theta.length)));
     return parts;
