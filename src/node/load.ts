@@ -50,7 +50,11 @@ export function parseScenarioText(text: string, file: string): Record<string, un
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    const pos = e.linePos?.[0];
+    // linePos is only filled in with prettyErrors; otherwise derive it from the offset.
+    const before = text.slice(0, e.pos?.[0] ?? 0).split('\n');
+    const pos =
+      e.linePos?.[0] ??
+      (e.pos ? { line: before.length, col: before[before.length - 1].length + 1 } : undefined);
     throw new InputError(
       src,
       `malformed YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}`,

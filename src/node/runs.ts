@@ -105,9 +105,20 @@ export interface ScenarioRun {
   seed: number;
 }
 
-/** Loads a scenario with its overrides (InputError on bad input). */
+/**
+ * Loads a scenario with its overrides and checks everything in it, the `review:` and
+ * `deployment:` sections included, so that no command starts work on a scenario `validate`
+ * would reject (InputError on bad input).
+ */
 export function loadForRun(file: string, options: ScenarioRunOptions = {}): LoadedScenario {
-  return loadScenario(file, { sets: options.sets, steps: options.steps, trainer: options.trainer });
+  const loaded = loadScenario(file, {
+    sets: options.sets,
+    steps: options.steps,
+    trainer: options.trainer,
+  });
+  resolveReview(loaded);
+  resolveDeployment(loaded);
+  return loaded;
 }
 
 /** The seed a run of `loaded` uses: the flag's, else the scenario's. */
@@ -630,12 +641,6 @@ export function resolveDeployment(loaded: LoadedScenario): DeploymentConfig {
   if (issues.length) throw new InputError(src, issues);
   const cfg = asInput(src, () => resolveDeploymentConfig(section as PartialDeploymentConfig));
   checkSelector(loaded.world, cfg.where, 'deployment.where', issues);
-  if (!loaded.world.features['sycophantic'])
-    issues.push({
-      path: 'features',
-      message:
-        'the deployment timeline counts sycophantic answers: expected a `sycophantic` feature',
-    });
   if (issues.length) throw new InputError(src, issues);
   return cfg;
 }
@@ -748,6 +753,11 @@ export function deployScenario(
   const cand = loadForRun(candidateFile);
   const review = resolveReview(cand);
   const deployment = resolveDeployment(cand);
+  if (!cand.world.features['sycophantic'])
+    throw new InputError(
+      displayPath(cand.path),
+      'features: the deployment timeline counts sycophantic answers; expected a `sycophantic` feature',
+    );
   const pair = runPair(candidateFile, options);
   const result = deploy({
     control: armOf(pair.control.result),

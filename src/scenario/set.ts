@@ -32,11 +32,19 @@ export function parseSet(
     tags,
   );
   if (!spec) {
-    const parent = specAt(SCENARIO_SPEC, path.slice(0, -1));
+    // Name the first segment that does not exist, with a hint from the fields next to it.
+    let bad = path.length - 1;
+    for (let i = 1; i < path.length; i++)
+      if (!specAt(SCENARIO_SPEC, path.slice(0, i), tags)) {
+        bad = i - 1;
+        break;
+      }
+    const parent = specAt(SCENARIO_SPEC, path.slice(0, bad), tags);
     const known = parent?.type === 'object' ? Object.keys(parent.fields) : [];
+    const where = bad < path.length - 1 ? ` ("${path[bad]}" is not a field there)` : '';
     throw new InputError(
       '--set',
-      `unknown path "${path.join('.')}"${didYouMean(path[path.length - 1], known)}${known.length ? `; fields there: ${known.join(', ')}` : ''}`,
+      `unknown path "${path.join('.')}"${where}${didYouMean(path[bad], known)}${known.length ? `; fields there: ${known.join(', ')}` : ''}`,
     );
   }
   return { path, value: coerce(spec, text, path.join('.')) };
@@ -91,6 +99,16 @@ function coerce(spec: Spec, text: string, path: string): unknown {
   }
 }
 
+/** A missing list entry, with the ids (or the index range) there are. */
+function noEntry(path: string[], list: unknown[]): InputError {
+  const name = path[path.length - 1];
+  const ids = list.map((x: any) => x?.id).filter((x): x is string => typeof x === 'string');
+  const expected = ids.length
+    ? `expected an id: ${ids.join(', ')}${didYouMean(name, ids)}`
+    : `expected an index from 0 to ${list.length - 1}`;
+  return new InputError('--set', `${path.join('.')}: no list entry "${name}"; ${expected}`);
+}
+
 /** Applies parsed overrides to a raw scenario (a copy). List entries by index or id. */
 export function applySets(raw: Record<string, unknown>, sets: string[]): Record<string, unknown> {
   const out = structuredClone(raw);
@@ -105,8 +123,7 @@ export function applySets(raw: Record<string, unknown>, sets: string[]): Record<
           : v.find((x: any) => x?.id === p)
         : v[p];
       if (next === undefined) {
-        if (Array.isArray(v))
-          throw new InputError('--set', `${path.slice(0, i + 1).join('.')}: no list entry "${p}"`);
+        if (Array.isArray(v)) throw noEntry(path.slice(0, i + 1), v);
         next = v[p] = {};
       }
       v = next;
@@ -114,8 +131,7 @@ export function applySets(raw: Record<string, unknown>, sets: string[]): Record<
     const last = path[path.length - 1];
     if (Array.isArray(v)) {
       const i = /^\d+$/.test(last) ? Number(last) : v.findIndex((x: any) => x?.id === last);
-      if (i < 0 || i >= v.length)
-        throw new InputError('--set', `${path.join('.')}: no list entry "${last}"`);
+      if (i < 0 || i >= v.length) throw noEntry(path, v);
       v[i] = value;
     } else if (
       v &&

@@ -4,8 +4,8 @@
  * every problem of every file.
  */
 import type { Command } from 'commander';
-import { displayPath, loadScenario } from '../../node/load.ts';
-import { resolveDeployment, resolveReview } from '../../node/runs.ts';
+import { displayPath } from '../../node/load.ts';
+import { loadForRun } from '../../node/runs.ts';
 import { InputError, isInputError } from '../../scenario/errors.ts';
 import { resolve } from 'node:path';
 
@@ -19,9 +19,7 @@ naming the file, the field and what was expected. Exit code 0 when all are valid
 
 /** Checks one file: loads, compiles and resolves its review and deployment sections. */
 export function validateFile(file: string): void {
-  const loaded = loadScenario(file);
-  resolveReview(loaded);
-  resolveDeployment(loaded);
+  loadForRun(file);
 }
 
 export function register(program: Command): void {
