@@ -15,3 +15,4 @@ export { applySets, parseSet } from './scenario/set.ts';
 export { SCENARIO_SPEC } from './scenario/format.ts';
 export { scenarioJsonSchema } from './scenario/schema.ts';
 export * from './charts/index.ts';
+export * from './report/index.ts';

@@ -10,3 +10,4 @@ export {
   VEGA_LITE_V5_SCHEMA,
   type DisplayBundle,
 } from './notebook.ts';
+export { gatherReport, loadTheme, writeReport, reportFiles } from './report.ts';
