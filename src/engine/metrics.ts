@@ -22,6 +22,10 @@ export const METRIC_DOCS: Record<string, string> = {
   'ab/thumbs_up': 'thumbs-up share of the ratings given on deployment traffic (user model)',
   'pressure/<signal>': "that signal's part of this step's first-order change in eval/sycophancy",
   'pressure/kl': "the KL term's part of this step's first-order change in eval/sycophancy",
+  'pressure/constraint':
+    "constrained mode: the constraints' part (the multipliers' shaping) of that change",
+  'multipliers/<metric>':
+    'constrained mode: the Lagrange multiplier λ of the bound on <metric> used by this step',
   'pressure/total': 'the whole first-order change (sum of the parts)',
 };
 
@@ -152,19 +156,24 @@ export function thumbsUpShare(
   return ups + downs > 0 ? ups / (ups + downs) : 0;
 }
 
-/** pressure/* from the update's parts (signals…, KL) and ∇_θ eval/sycophancy. */
+/**
+ * pressure/* from the update's parts (signals…, KL) and ∇_θ eval/sycophancy. `keys` names each
+ * part (parts with the same key add up); by default the world's signals, then `pressure/kl`.
+ */
 export function pressures(
   world: World,
   gradient: Float64Array,
   parts: Float64Array[],
+  keys?: string[],
 ): Record<string, number> {
   const out: Record<string, number> = {};
   let total = 0;
   parts.forEach((part, i) => {
     let s = 0;
     for (let j = 0; j < part.length; j++) s += gradient[j] * part[j];
-    const key = i < world.signals.length ? `pressure/${world.signals[i].name}` : 'pressure/kl';
-    out[key] = s;
+    const key =
+      keys?.[i] ?? (i < world.signals.length ? `pressure/${world.signals[i].name}` : 'pressure/kl');
+    out[key] = key in out ? out[key] + s : s;
     total += s;
   });
   out['pressure/total'] = total;

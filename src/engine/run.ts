@@ -4,6 +4,7 @@
  * k-th step (`recordEvery`), always the first and the last point, and keeps per-step policies
  * only when asked, so a 100,000-step run stays small.
  */
+import { constrainedPartKeys, createMultipliers, multiplierValues } from './constrained.ts';
 import { evaluatePolicy, pressures } from './metrics.ts';
 import { createExactTrainer } from './trainers/exact.ts';
 import { trainers } from './trainers/index.ts';
@@ -78,7 +79,12 @@ export function createRun(world: World, options: RunOptions = {}): Run {
   const factory = trainers[world.trainer.kind];
   if (!factory) throw new Error(`unknown trainer "${world.trainer.kind}"`);
   const theta = world.initialTheta.slice();
-  const trainer: Trainer = factory(world, theta, seed);
+  // Constrained mode: the trainer sees the reward shaped by the multipliers (constrained.ts);
+  // metrics are always those of the scenario's own mix.
+  const multipliers = world.mix.constraints.length > 0 ? createMultipliers(world) : null;
+  const trainWorld = multipliers?.trainWorld ?? world;
+  const partKeys = multipliers ? constrainedPartKeys(world) : undefined;
+  const trainer: Trainer = factory(trainWorld, theta, seed);
   const tr: Trajectory = {
     steps: [],
     keys: [],
@@ -104,13 +110,17 @@ export function createRun(world: World, options: RunOptions = {}): Run {
   function recordFinal(): void {
     const ev = evaluatePolicy(world, theta, T);
     const values = { ...ev.values };
+    if (multipliers) {
+      multipliers.write(T);
+      Object.assign(values, multiplierValues(world, multipliers.lambda));
+    }
     if (ev.sycophancyGradient) {
       const dry =
         world.trainer.kind === 'exact'
-          ? world
-          : { ...world, trainer: { ...world.trainer, update: 'gradient' as const } };
+          ? trainWorld
+          : { ...trainWorld, trainer: { ...world.trainer, update: 'gradient' as const } };
       const parts = createExactTrainer(dry, theta.slice(), seed).step(T, true).parts;
-      if (parts) Object.assign(values, pressures(world, ev.sycophancyGradient, parts));
+      if (parts) Object.assign(values, pressures(world, ev.sycophancyGradient, parts, partKeys));
     }
     finalPoint = values;
     record(T, values, ev.prob);
@@ -128,11 +138,13 @@ export function createRun(world: World, options: RunOptions = {}): Run {
       if (t >= T) return;
       const due = t % every === 0;
       const ev = due ? evaluatePolicy(world, theta, t) : null;
+      const lambda = multipliers?.advance(t, theta);
       const out = trainer.step(t, due && ev?.sycophancyGradient != null);
       if (ev) {
         const values = { ...ev.values };
+        if (lambda) Object.assign(values, multiplierValues(world, lambda));
         if (ev.sycophancyGradient && out.parts)
-          Object.assign(values, pressures(world, ev.sycophancyGradient, out.parts));
+          Object.assign(values, pressures(world, ev.sycophancyGradient, out.parts, partKeys));
         if (out.stats) Object.assign(values, out.stats);
         record(t, values, ev.prob);
       }

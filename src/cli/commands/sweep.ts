@@ -1,4 +1,145 @@
-// Placeholder until the command lands: registers nothing. (Replaced by the command's own file.)
+/**
+ * `rewardmix sweep <scenario> --vary PATH=FROM:TO:N …`: runs a plan of parameter values in
+ * parallel worker threads, resumably (docs/what-if.md, "Sweeps").
+ */
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { fnv1a, runSweep } from '../../node/sweep.ts';
+import { displayPath } from '../../node/load.ts';
+import { createProgress } from '../../node/progress.ts';
+import { writeSweepChart } from '../../node/what-if-charts.ts';
+import { InputError } from '../../scenario/errors.ts';
+import {
+  collect,
+  parseChartRequest,
+  parseInteger,
+  parseMetrics,
+  parseSampling,
+  parseShard,
+  parseVary,
+} from '../what-if-args.ts';
 
-export function register(_program: Command): void {}
+interface SweepFlags {
+  vary?: string[];
+  sample: string;
+  n?: string;
+  seeds: string;
+  metrics?: string;
+  workers?: string;
+  out?: string;
+  shard?: string;
+  set?: string[];
+  chart?: string[];
+  quiet?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  # 21 × 21 grid of the thumbs and spec weights (441 runs) on all cores
+  rewardmix sweep scenarios/april-2025-update.yaml \\
+    --vary mix.weights.thumbs=0:4:21 --vary mix.weights.spec=0.5:4:21 --out sweeps/thumbs-spec
+
+  # the same, with a heatmap of sycophancy and its 0.1 contour
+  rewardmix sweep scenarios/april-2025-update.yaml \\
+    --vary mix.weights.thumbs=0:4:21 --vary mix.weights.spec=0.5:4:21 --out sweeps/thumbs-spec \\
+    --chart eval/sycophancy=0.1
+
+  # 200 Latin-hypercube points over three parameters, 5 seeds each, sampled trainer
+  rewardmix sweep scenarios/april-2025-update.yaml --set trainer.kind=reinforce --sample lhs --n 200 \\
+    --vary mix.weights.thumbs=0:4 --vary mix.weights.memory=0:3 --vary params.approvalBias=0:3 \\
+    --seeds 5 --out sweeps/lhs
+
+  # shard 2 of 4 (on another machine), then join the shards
+  rewardmix sweep scenarios/april-2025-update.yaml --vary mix.weights.thumbs=0:4:101 \\
+    --shard 2/4 --out shards/2
+  rewardmix merge shards/1 shards/2 shards/3 shards/4 --out sweeps/thumbs
+
+Started again with the same command, a sweep that was interrupted (even by kill -9) resumes
+where it stopped. Results: DIR/results.csv, DIR/results.jsonl (one row per run), DIR/summary.csv
+(per point over seeds: mean, sd, 95% bootstrap interval) and DIR/sweep.json (plan, provenance).
+`;
+
+export function register(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a grid or sample of parameter values in parallel, resumably')
+    .argument('<scenario>', 'scenario file (.yaml or .json)')
+    .option(
+      '--vary <PATH=FROM:TO:N>',
+      'a parameter to vary (repeatable): scenario path as --set takes it, range, levels',
+      collect,
+    )
+    .option('--sample <kind>', 'grid, random or lhs (Latin hypercube)', 'grid')
+    .option('--n <N>', 'points for --sample random or lhs')
+    .option('--seeds <K>', 'seeds per point (the scenario seed, +1, …)', '1')
+    .option('--metrics <KEYS>', 'comma-separated final metrics to record, or "all"')
+    .option('--workers <N>', 'worker threads (default: the number of CPUs)')
+    .option('--out <DIR>', 'output directory (default: sweeps/<scenario>-<plan hash>)')
+    .option('--shard <i/n>', 'run only shard i of n (1-based); join shards with `rewardmix merge`')
+    .option('--set <PATH=VALUE>', 'override a scenario value for every run (repeatable)', collect)
+    .option(
+      '--chart <KEY[=THRESHOLD]>',
+      'also write DIR/chart-… for metric KEY: heatmap with the THRESHOLD contour (2 parameters), parallel coordinates (3+), curve (1) (repeatable)',
+      collect,
+    )
+    .option('--quiet', 'no progress output')
+    .addHelpText('after', EXAMPLES)
+    .action(async (scenario: string, flags: SweepFlags) => {
+      const sample = parseSampling(flags.sample);
+      if (!flags.vary?.length)
+        throw new InputError('--vary', 'give at least one --vary PATH=FROM:TO:N');
+      const axes = flags.vary.map((v) => parseVary(v, sample !== 'grid'));
+      if (sample === 'grid' && flags.n !== undefined)
+        throw new InputError(
+          '--n',
+          '--n applies to --sample random or lhs; a grid has the product of the levels',
+        );
+      const n = flags.n === undefined ? undefined : parseInteger('--n', flags.n, 1);
+      if (sample !== 'grid' && n === undefined)
+        throw new InputError('--n', `--sample ${sample} needs --n N (the number of points)`);
+      const seeds = parseInteger('--seeds', flags.seeds, 1, 10_000);
+      const workers =
+        flags.workers === undefined
+          ? availableParallelism()
+          : parseInteger('--workers', flags.workers, 1, 1024);
+      const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+      const metrics = parseMetrics(flags.metrics);
+      const charts = (flags.chart ?? []).map(parseChartRequest);
+      const out =
+        flags.out ??
+        join(
+          'sweeps',
+          `${basename(scenario, extname(scenario))}-${fnv1a(JSON.stringify([axes, sample, n, seeds, flags.set ?? [], shard]))}`,
+        );
+      const progress = createProgress('sweep', { quiet: flags.quiet });
+      let outcome;
+      try {
+        outcome = await runSweep({
+          scenario,
+          sets: flags.set ?? [],
+          axes,
+          sample,
+          n,
+          seeds,
+          metrics,
+          workers,
+          out,
+          shard,
+          provenance: { command: ['rewardmix', ...process.argv.slice(2)].join(' '), workers },
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.stop();
+      }
+      const { meta, ran, resumed, elapsedMs } = outcome;
+      const shardNote = meta.shard ? ` (shard ${meta.shard.index}/${meta.shard.count})` : '';
+      process.stdout.write(
+        `sweep${shardNote}: ${meta.progress.runs} runs (${ran} run now, ${resumed} resumed) in ${(elapsedMs / 1000).toFixed(1)} s → ${displayPath(join(out, 'results.csv'))}\n`,
+      );
+      for (const c of charts) {
+        const files = await writeSweepChart(out, c.metric, c.threshold);
+        process.stdout.write(`chart: ${displayPath(files.svg)}\n`);
+      }
+    });
+}

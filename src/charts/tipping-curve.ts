@@ -1,0 +1,141 @@
+/**
+ * Tipping curve: a metric against one parameter (the mean over seeds as a line, the seeds' 95%
+ * interval as a band), the threshold as a dashed rule, the crossing found by bisection as a
+ * rule with its interval across seeds as a shaded strip, and the analytic value of the
+ * KL-regularized optimum as a dotted rule.
+ */
+import {
+  asSpec,
+  baseSpec,
+  FORMAT,
+  metricTitle,
+  NEUTRAL,
+  sig,
+  tip,
+  type Json,
+  type Row,
+  type Spec,
+} from './common.ts';
+import { paletteColors, resolveTheme, type ChartTheme } from './theme.ts';
+
+export interface TippingCurveInput {
+  /** The parameter (a scenario path) and the metric. */
+  param: string;
+  metric: string;
+  /** The threshold (a dashed rule); none when null. */
+  threshold: number | null;
+  /** The metric at values of the parameter: mean over seeds and its 95% interval. */
+  curve: { x: number; mean: number; lo: number; hi: number }[];
+  /** The crossing (mean over seeds) and its interval across seeds. */
+  crossing?: { x: number; lo?: number | null; hi?: number | null } | null;
+  /** The tipping value of the KL-regularized optimum (tabular policies). */
+  analytic?: number | null;
+}
+
+export function tippingCurveSpec(
+  input: TippingCurveInput,
+  themeIn: Partial<ChartTheme> = {},
+): Spec {
+  const theme = resolveTheme(themeIn);
+  const color = paletteColors(theme)[0];
+  const yTitle = metricTitle(input.metric);
+  const rows: Row[] = input.curve.map((p) => ({
+    x: sig(p.x),
+    mean: sig(p.mean),
+    lo: sig(p.lo),
+    hi: sig(p.hi),
+  }));
+  const x = { field: 'x', type: 'quantitative', title: input.param };
+  const tooltip = [
+    tip('x', input.param, 'quantitative', FORMAT.value),
+    tip('mean', `${input.metric} (mean over seeds)`, 'quantitative', FORMAT.value),
+    tip('lo', '95% interval: low', 'quantitative', FORMAT.value),
+    tip('hi', '95% interval: high', 'quantitative', FORMAT.value),
+  ];
+  const layer: Json[] = [];
+  const banded = input.curve.some((p) => p.hi > p.lo);
+  if (banded) {
+    layer.push({
+      mark: { type: 'area', opacity: 0.25, color },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' } },
+    });
+  }
+  layer.push({
+    mark: { type: 'line', strokeWidth: 2.2, color, point: { filled: true, size: 30 } },
+    encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, tooltip },
+  });
+  const threshold = input.threshold;
+  if (threshold !== null && Number.isFinite(threshold)) {
+    layer.push({
+      data: { values: [{ threshold }] },
+      mark: { type: 'rule', strokeDash: [6, 4], color: NEUTRAL.rule, strokeWidth: 1.5 },
+      encoding: {
+        y: { field: 'threshold', type: 'quantitative', title: yTitle },
+        tooltip: [tip('threshold', 'Threshold', 'quantitative', FORMAT.value)],
+      },
+    });
+  }
+  const c = input.crossing;
+  const notes: string[] = [];
+  if (c && Number.isFinite(c.x)) {
+    if (c.lo != null && c.hi != null && c.hi > c.lo) {
+      layer.push({
+        data: { values: [{ lo: sig(c.lo), hi: sig(c.hi) }] },
+        mark: { type: 'rect', color: NEUTRAL.net, opacity: 0.12 },
+        encoding: {
+          x: { field: 'lo', type: 'quantitative', title: input.param },
+          x2: { field: 'hi' },
+          tooltip: [
+            tip('lo', 'Tipping point: 95% interval low', 'quantitative', FORMAT.value),
+            tip('hi', 'Tipping point: 95% interval high', 'quantitative', FORMAT.value),
+          ],
+        },
+      });
+      notes.push(`grey strip: its 95% interval across seeds`);
+    }
+    layer.push({
+      data: { values: [{ x: sig(c.x), label: `tipping point ${sig(c.x, 4)}` }] },
+      mark: { type: 'rule', color: NEUTRAL.net, strokeWidth: 2 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: input.param },
+        tooltip: [tip('x', 'Tipping point (bisection)', 'quantitative', FORMAT.value)],
+      },
+    });
+    notes.unshift(`solid rule: the tipping point by bisection (${sig(c.x, 4)})`);
+  }
+  if (input.analytic != null && Number.isFinite(input.analytic)) {
+    layer.push({
+      data: { values: [{ x: sig(input.analytic) }] },
+      mark: { type: 'rule', color: NEUTRAL.rule, strokeDash: [2, 3], strokeWidth: 2 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: input.param },
+        tooltip: [
+          tip('x', 'Tipping point of the optimum (analytic)', 'quantitative', FORMAT.value),
+        ],
+      },
+    });
+    notes.push(`dotted rule: the optimum's (${sig(input.analytic, 4)})`);
+  }
+  const hasThreshold = threshold !== null && Number.isFinite(threshold);
+  const base = baseSpec(theme, {
+    title: hasThreshold
+      ? `Where ${input.metric} crosses ${sig(threshold, 4)} as ${input.param} moves`
+      : `${input.metric} as ${input.param} moves`,
+    subtitle: notes.length ? `${notes.join('; ')}.` : undefined,
+    description: `${input.metric} against ${input.param} at ${rows.length} values (mean over seeds${banded ? ', with the 95% interval across seeds as a band' : ''})${hasThreshold ? `, the threshold ${threshold} as a dashed rule` : ''}${c ? `, the tipping point ${c.x} as a solid rule` : ''}${input.analytic != null ? `, and the analytic tipping point ${input.analytic} of the KL-regularized optimum as a dotted rule` : ''}.`,
+  });
+  return asSpec({
+    ...base,
+    data: { values: rows },
+    width: theme.width,
+    height: theme.height,
+    layer,
+  });
+}
+
+export const tippingCurveChart = {
+  title: 'Tipping curve',
+  description:
+    'A metric against one parameter with its seed band, the threshold and the tipping point.',
+  build: tippingCurveSpec,
+};

@@ -1,0 +1,665 @@
+/**
+ * Sweeps on one machine (docs/what-if.md, docs/scale-out.md): the plan's runs in parallel worker
+ * threads (piscina), an append-only journal that makes a killed sweep resumable, and the results
+ * files written atomically from the journal.
+ *
+ * Guarantees, and how:
+ * - Same results for any --workers and any order of completion: a run is a pure function of
+ *   (scenario, overrides, seed) and the results files list runs in plan order.
+ * - Killed at any moment (SIGKILL included) and started again with the same command, a sweep
+ *   resumes with no run lost, none duplicated and no torn row: each completed run is one line of
+ *   `DIR/journal.jsonl`, `{"run":i,"values":[…],"check":"…"}` where `check` is a hash of the run
+ *   index and values. On start the journal is read up to the first line that is not complete
+ *   and valid (a line cut short by the kill), truncated there, and only runs not in it are run.
+ *   Lines are flushed to disk (fsync) at least every 200 ms and at the end; a kill loses at most
+ *   the runs since, which simply run again. `results.csv`, `results.jsonl` and `summary.csv`
+ *   are written only from the complete journal, each atomically (temp file, fsync, rename).
+ * - `--shard i/n` runs every n-th run from run i − 1; `mergeSweeps` joins the shards' results
+ *   into the same bytes one sweep would write.
+ */
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { aggregateRows, summaryRows } from '../engine/analysis/aggregate.ts';
+import {
+  buildPlan,
+  plannedRun,
+  runOverrides,
+  shardRuns,
+  type Axis,
+  type Plan,
+  type PlanSpec,
+  type Sampling,
+  type Shard,
+} from '../engine/analysis/plan.ts';
+import { normalizeScenario } from '../scenario/compile.ts';
+import { InputError } from '../scenario/errors.ts';
+import { applySets } from '../scenario/set.ts';
+import { writeFileAtomicSync } from './fs.ts';
+import { displayPath, loadScenario } from './load.ts';
+import {
+  checkMetricKeys,
+  DEFAULT_METRICS,
+  finalMetrics,
+  sourceOf,
+  worldWith,
+  type ScenarioSource,
+} from './what-if.ts';
+
+export const SWEEP_FORMAT = 'rewardmix-sweep/1';
+export const FILES = {
+  meta: 'sweep.json',
+  journal: 'journal.jsonl',
+  csv: 'results.csv',
+  jsonl: 'results.jsonl',
+  summary: 'summary.csv',
+} as const;
+
+/** What sweep.json holds: the plan, the scenario and the provenance. */
+export interface SweepMeta {
+  format: typeof SWEEP_FORMAT;
+  scenario: { path: string; hash: string; sets: string[] };
+  plan: {
+    axes: Axis[];
+    sample: Sampling;
+    n: number | null;
+    seeds: number[];
+    planSeed: number | string;
+    points: number;
+    runs: number;
+  };
+  metrics: string[];
+  shard: Shard | null;
+  status: 'running' | 'complete';
+  /** Runs of this directory (its shard's, or all) and how many are done. */
+  progress: { runs: number; completed: number };
+  /** For a merged directory: the shard directories it was merged from. */
+  mergedFrom?: string[];
+  provenance: Record<string, unknown>;
+}
+
+/** One row of the results: run, point, seed, the axes' values, the metrics. */
+export interface SweepRow {
+  run: number;
+  point: number;
+  seed: number;
+  values: number[];
+  metrics: (number | null)[];
+}
+
+export interface SweepProgress {
+  done: number;
+  total: number;
+  /** Runs found in the journal when this process started. */
+  resumed: number;
+  elapsedMs: number;
+}
+
+export interface SweepOptions {
+  scenario: string;
+  /** Base overrides applied before the varied ones. */
+  sets?: string[];
+  axes: Axis[];
+  sample: Sampling;
+  n?: number;
+  /** Seeds per point (K): the scenario's seed, +1, … */
+  seeds: number;
+  /** Metric keys; 'all' = every final metric; default DEFAULT_METRICS. */
+  metrics?: string[] | 'all';
+  workers: number;
+  out: string;
+  shard?: Shard | null;
+  /** Written into sweep.json (command line, version…). */
+  provenance?: Record<string, unknown>;
+  onProgress?: (p: SweepProgress) => void;
+  /** Runs per task sent to a worker (default: about 16 tasks per worker, 1 to 32 runs each). */
+  chunk?: number;
+}
+
+export interface SweepOutcome {
+  dir: string;
+  meta: SweepMeta;
+  rows: SweepRow[];
+  /** Runs done by this process, and found already done in the journal. */
+  ran: number;
+  resumed: number;
+  elapsedMs: number;
+}
+
+// ---- journal ---------------------------------------------------------------------------------
+
+/** FNV-1a (32 bit) of a string, as 8 hex digits: the journal lines' check. */
+export function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+const finite = (x: number | null | undefined): number | null =>
+  typeof x === 'number' && Number.isFinite(x) ? x : null;
+
+/** A journal line (with its newline) for a completed run. */
+export function journalLine(run: number, values: (number | null)[]): string {
+  const v = values.map(finite);
+  return `{"run":${run},"values":${JSON.stringify(v)},"check":"${fnv1a(JSON.stringify([run, v]))}"}\n`;
+}
+
+/** The run and values of a journal line (without newline), or null when it is not valid. */
+export function parseJournalLine(
+  line: string,
+  metricCount: number,
+): { run: number; values: (number | null)[] } | null {
+  try {
+    const o = JSON.parse(line) as { run?: unknown; values?: unknown; check?: unknown };
+    if (!Number.isInteger(o.run) || !Array.isArray(o.values)) return null;
+    if (o.values.length !== metricCount) return null;
+    if (!o.values.every((x) => x === null || typeof x === 'number')) return null;
+    if (o.check !== fnv1a(JSON.stringify([o.run, o.values]))) return null;
+    return { run: o.run as number, values: o.values as (number | null)[] };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads the journal: the valid complete lines up to the first bad or unterminated one, which
+ * is cut off (with everything after it) so appends continue from a clean line end. Runs outside
+ * `allowed` or seen before are ignored.
+ */
+export function recoverJournal(
+  path: string,
+  metricCount: number,
+  allowed: Set<number>,
+): Map<number, (number | null)[]> {
+  const done = new Map<number, (number | null)[]>();
+  if (!existsSync(path)) return done;
+  const buf = readFileSync(path);
+  let start = 0;
+  let good = 0;
+  while (start < buf.length) {
+    const nl = buf.indexOf(10, start);
+    if (nl < 0) break; // the last line was cut short
+    const parsed = parseJournalLine(buf.toString('utf8', start, nl), metricCount);
+    if (!parsed) break;
+    if (allowed.has(parsed.run) && !done.has(parsed.run)) done.set(parsed.run, parsed.values);
+    start = nl + 1;
+    good = start;
+  }
+  if (good < buf.length) {
+    const fd = openSync(path, 'r+');
+    try {
+      ftruncateSync(fd, good);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return done;
+}
+
+/** An append-only journal: lines written at once, flushed to disk at most `syncMs` apart. */
+class Journal {
+  private fd: number;
+  private lastSync = 0;
+  constructor(
+    path: string,
+    private syncMs = 200,
+  ) {
+    this.fd = openSync(path, 'a');
+  }
+  append(text: string): void {
+    const buf = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    const now = performance.now();
+    if (now - this.lastSync >= this.syncMs) {
+      fsyncSync(this.fd);
+      this.lastSync = now;
+    }
+  }
+  close(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+}
+
+// ---- results files ---------------------------------------------------------------------------
+
+function csvCell(x: string | number | null): string {
+  if (x === null) return '';
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
+  return /[",\r\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x;
+}
+
+/** The results as flat records: run, point, seed, axes by path, metrics by key. */
+export function rowRecords(meta: SweepMeta, rows: SweepRow[]): Record<string, number | null>[] {
+  return rows.map((r) => {
+    const rec: Record<string, number | null> = { run: r.run, point: r.point, seed: r.seed };
+    meta.plan.axes.forEach((a, i) => (rec[a.path] = r.values[i]));
+    meta.metrics.forEach((k, i) => (rec[k] = finite(r.metrics[i])));
+    return rec;
+  });
+}
+
+/** The bytes of results.jsonl, results.csv and summary.csv for rows in run order. */
+export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, string> {
+  const records = rowRecords(meta, rows);
+  const cols = ['run', 'point', 'seed', ...meta.plan.axes.map((a) => a.path), ...meta.metrics];
+  const csv = [cols.map(csvCell).join(',')];
+  for (const r of records) csv.push(cols.map((c) => csvCell(r[c])).join(','));
+  const jsonl = records.map((r) => JSON.stringify(r)).join('\n');
+  const paths = meta.plan.axes.map((a) => a.path);
+  const summaries = aggregateRows(
+    records.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? NaN : v])),
+    ),
+    paths,
+    meta.metrics,
+    meta.plan.planSeed,
+  );
+  const srows = summaryRows(summaries);
+  const scols = srows.length ? Object.keys(srows[0]) : ['point', ...paths, 'n'];
+  const summary = [scols.map(csvCell).join(',')];
+  for (const r of srows) summary.push(scols.map((c) => csvCell(r[c])).join(','));
+  return {
+    [FILES.jsonl]: jsonl + (jsonl ? '\n' : ''),
+    [FILES.csv]: csv.join('\n') + '\n',
+    [FILES.summary]: summary.join('\n') + '\n',
+  };
+}
+
+function writeResults(dir: string, meta: SweepMeta, rows: SweepRow[]): void {
+  for (const [name, text] of Object.entries(resultsFiles(meta, rows)))
+    writeFileAtomicSync(join(dir, name), text);
+}
+
+function writeMeta(dir: string, meta: SweepMeta): void {
+  writeFileAtomicSync(join(dir, FILES.meta), JSON.stringify(meta, null, 2) + '\n');
+}
+
+/** Reads a sweep directory's sweep.json (InputError when it is not one). */
+export function readMeta(dir: string): SweepMeta {
+  const file = join(dir, FILES.meta);
+  if (!existsSync(file))
+    throw new InputError(displayPath(dir), `not a sweep directory (no ${FILES.meta})`);
+  let meta: SweepMeta;
+  try {
+    meta = JSON.parse(readFileSync(file, 'utf8')) as SweepMeta;
+  } catch (e) {
+    throw new InputError(displayPath(file), `malformed JSON: ${(e as Error).message}`);
+  }
+  if (meta.format !== SWEEP_FORMAT)
+    throw new InputError(
+      displayPath(file),
+      `format: found "${String(meta.format)}", expected "${SWEEP_FORMAT}"`,
+    );
+  return meta;
+}
+
+/** A complete sweep directory's rows, from results.jsonl (in run order). */
+export function readSweep(dir: string): { meta: SweepMeta; rows: SweepRow[] } {
+  const meta = readMeta(dir);
+  if (meta.status !== 'complete')
+    throw new InputError(
+      displayPath(dir),
+      `the sweep is not complete (${meta.progress.completed} of ${meta.progress.runs} runs): run the same sweep command again to resume it`,
+    );
+  const text = readFileSync(join(dir, FILES.jsonl), 'utf8');
+  const rows = text
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => {
+      const r = JSON.parse(l) as Record<string, number | null>;
+      return {
+        run: r.run as number,
+        point: r.point as number,
+        seed: r.seed as number,
+        values: meta.plan.axes.map((a) => r[a.path] as number),
+        metrics: meta.metrics.map((k) => r[k] ?? null),
+      };
+    });
+  return { meta, rows };
+}
+
+// ---- the sweep -------------------------------------------------------------------------------
+
+/** What must match for a directory to be the same sweep (or a shard of it). */
+function identity(meta: SweepMeta, withShard: boolean): string {
+  return JSON.stringify({
+    hash: meta.scenario.hash,
+    sets: meta.scenario.sets,
+    plan: meta.plan,
+    metrics: meta.metrics,
+    shard: withShard ? meta.shard : undefined,
+  });
+}
+
+function describeDifference(a: SweepMeta, b: SweepMeta): string {
+  if (a.scenario.hash !== b.scenario.hash) return 'the scenario files changed';
+  if (JSON.stringify(a.scenario.sets) !== JSON.stringify(b.scenario.sets)) return '--set differs';
+  if (JSON.stringify(a.plan) !== JSON.stringify(b.plan))
+    return 'the plan differs (--vary, --sample, --n or --seeds)';
+  if (JSON.stringify(a.metrics) !== JSON.stringify(b.metrics)) return '--metrics differs';
+  return '--shard differs';
+}
+
+function isEmptyDir(dir: string): boolean {
+  // Hidden temp files of an atomic write cut short do not count.
+  return readdirSync(dir).every((f) => f.startsWith('.') && f.endsWith('.tmp'));
+}
+
+const WORKER = fileURLToPath(new URL('./sweep-worker.mjs', import.meta.url));
+
+/** Task sent to a worker: the scenario (kept by the worker per key) and the runs to do. */
+export interface SweepTask {
+  setup: SweepWorkerData;
+  runs: { run: number; sets: string[]; seed: number }[];
+}
+/** A worker's answer: per run, the metric values or an error. */
+export type SweepTaskResult = (
+  | { run: number; values: (number | null)[] }
+  | { run: number; error: { input: boolean; message: string } }
+)[];
+
+/** The scenario a worker runs: it builds its runner once per key. */
+export interface SweepWorkerData {
+  key: string;
+  raw: Record<string, unknown>;
+  source: string;
+  metrics: string[];
+}
+
+/** Plans a sweep: loads the scenario, checks the overrides and metrics, builds the plan. */
+export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: ScenarioSource } {
+  const loaded = loadScenario(o.scenario, { sets: o.sets ?? [] });
+  const src = sourceOf(loaded);
+  const seed0 = loaded.scenario.seed ?? 0;
+  const spec: PlanSpec = {
+    axes: o.axes,
+    sample: o.sample,
+    n: o.sample === 'grid' ? undefined : o.n,
+    seeds: Array.from({ length: o.seeds }, (_, k) => seed0 + k),
+    planSeed: seed0,
+  };
+  let plan: Plan;
+  try {
+    plan = buildPlan(spec);
+  } catch (e) {
+    throw new InputError('--vary', (e as Error).message);
+  }
+  // Each axis's ends must be values the format accepts (unknown path, out of bounds: exit 2).
+  for (const a of o.axes) {
+    for (const v of [a.from, a.to]) worldWithoutTraining(src, [`${a.path}=${String(v)}`]);
+  }
+  // The metric keys: those a run of this scenario reports.
+  const first = plannedRun(plan, 0);
+  const known = Object.keys(
+    finalMetrics(worldWith(src, runOverrides(plan, first.values), '--vary'), first.seed),
+  );
+  let metrics: string[];
+  if (o.metrics === 'all') metrics = known;
+  else if (o.metrics && o.metrics.length) {
+    checkMetricKeys(o.metrics, known, '--metrics');
+    metrics = o.metrics;
+  } else {
+    metrics = [
+      ...DEFAULT_METRICS.filter((k) => known.includes(k)),
+      ...known.filter((k) => k.startsWith('multipliers/')),
+    ];
+  }
+  const shard = o.shard ?? null;
+  const meta: SweepMeta = {
+    format: SWEEP_FORMAT,
+    scenario: { path: displayPath(loaded.path), hash: loaded.hash, sets: o.sets ?? [] },
+    plan: {
+      axes: plan.axes,
+      sample: plan.sample,
+      n: plan.sample === 'grid' ? null : (plan.n ?? null),
+      seeds: plan.seeds,
+      planSeed: plan.planSeed,
+      points: plan.points.length,
+      runs: plan.runs,
+    },
+    metrics,
+    shard,
+    status: 'running',
+    progress: { runs: shardRuns(plan.runs, shard).length, completed: 0 },
+    provenance: o.provenance ?? {},
+  };
+  return { meta, plan, src };
+}
+
+/**
+ * Checks overrides (the path, the value's type and bounds) by applying and validating them,
+ * without compiling (which trains the start model).
+ */
+function worldWithoutTraining(src: ScenarioSource, sets: string[]): void {
+  let raw: Record<string, unknown>;
+  try {
+    raw = applySets(src.raw, sets);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError('--vary', e.message.replace(/^--set: /, ''));
+    throw e;
+  }
+  try {
+    normalizeScenario(raw, src.source);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError('--vary', `${sets.join(' ')}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Runs (or resumes) a sweep into `o.out`. */
+export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
+  const t0 = performance.now();
+  // The workers start first: loading the scenario compiler takes them a while, and they can do
+  // it while this thread plans.
+  const workers = Math.max(1, Math.floor(o.workers));
+  const pool = new Piscina({
+    filename: WORKER,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 1000,
+  });
+  try {
+    return await sweepWith(pool, workers, o, t0);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+async function sweepWith(
+  pool: Piscina,
+  workers: number,
+  o: SweepOptions,
+  t0: number,
+): Promise<SweepOutcome> {
+  const { meta: planned, plan, src } = planSweep(o);
+  const dir = o.out;
+  await mkdir(dir, { recursive: true });
+
+  // ---- resume or start -----------------------------------------------------------------------
+  let meta = planned;
+  const metaPath = join(dir, FILES.meta);
+  if (existsSync(metaPath)) {
+    const old = readMeta(dir);
+    if (identity(old, true) !== identity(planned, true))
+      throw new InputError(
+        displayPath(dir),
+        `holds a different sweep (${describeDifference(old, planned)}); use another --out or remove it`,
+      );
+    meta = {
+      ...planned,
+      provenance: { ...old.provenance, ...planned.provenance, started: old.provenance.started },
+    };
+  } else if (!isEmptyDir(dir)) {
+    throw new InputError(
+      displayPath(dir),
+      'exists and is not a sweep directory; use another --out',
+    );
+  } else {
+    meta = { ...planned, provenance: { ...planned.provenance, started: new Date().toISOString() } };
+    writeMeta(dir, meta);
+  }
+  const runs = shardRuns(plan.runs, meta.shard);
+  const journalPath = join(dir, FILES.journal);
+  const done = recoverJournal(journalPath, meta.metrics.length, new Set(runs));
+  const resumed = done.size;
+  const todo = runs.filter((r) => !done.has(r));
+  const total = runs.length;
+  const report = () =>
+    o.onProgress?.({ done: done.size, total, resumed, elapsedMs: performance.now() - t0 });
+  report();
+
+  // ---- run what is left in worker threads -----------------------------------------------------
+  if (todo.length > 0) {
+    const chunk = o.chunk ?? Math.max(1, Math.min(32, Math.ceil(todo.length / (workers * 16))));
+    const setup: SweepWorkerData = {
+      key: identity(meta, false),
+      raw: src.raw,
+      source: src.source,
+      metrics: meta.metrics,
+    };
+    const tasks: SweepTask[] = [];
+    for (let i = 0; i < todo.length; i += chunk) {
+      tasks.push({
+        setup,
+        runs: todo.slice(i, i + chunk).map((run) => {
+          const pr = plannedRun(plan, run);
+          return { run, sets: runOverrides(plan, pr.values), seed: pr.seed };
+        }),
+      });
+    }
+    const journal = new Journal(journalPath);
+    let failure: Error | null = null;
+    try {
+      let next = 0;
+      const inFlight = new Set<Promise<void>>();
+      const submit = () => {
+        const task = tasks[next++];
+        const p: Promise<void> = (pool.run(task) as Promise<SweepTaskResult>).then((res) => {
+          inFlight.delete(p);
+          let lines = '';
+          for (const r of res) {
+            if ('error' in r) {
+              if (!failure) {
+                const pr = plannedRun(plan, r.run);
+                const where = `run ${r.run} (${runOverrides(plan, pr.values).join(' ')}, seed ${pr.seed})`;
+                failure = r.error.input
+                  ? new InputError('--vary', `${where}: ${r.error.message}`)
+                  : new Error(`${where}: ${r.error.message}`);
+              }
+              continue;
+            }
+            if (done.has(r.run)) continue;
+            done.set(r.run, r.values);
+            lines += journalLine(r.run, r.values);
+          }
+          if (lines) journal.append(lines);
+          report();
+        });
+        inFlight.add(p);
+      };
+      while (next < tasks.length && inFlight.size < workers * 2) submit();
+      while (inFlight.size > 0) {
+        await Promise.race(inFlight);
+        while (!failure && next < tasks.length && inFlight.size < workers * 2) submit();
+      }
+    } finally {
+      journal.close();
+    }
+    if (failure) throw failure;
+  }
+
+  // ---- finalize: the results files from the journal, atomically --------------------------------
+  const rows: SweepRow[] = runs.map((run) => {
+    const pr = plannedRun(plan, run);
+    return { run, point: pr.point, seed: pr.seed, values: pr.values, metrics: done.get(run)! };
+  });
+  writeResults(dir, meta, rows);
+  meta = {
+    ...meta,
+    status: 'complete',
+    progress: { runs: total, completed: total },
+    provenance: { ...meta.provenance, finished: new Date().toISOString() },
+  };
+  writeMeta(dir, meta);
+  return { dir, meta, rows, ran: total - resumed, resumed, elapsedMs: performance.now() - t0 };
+}
+
+// ---- merge -----------------------------------------------------------------------------------
+
+/** Joins complete shard directories (or whole sweeps of the same plan) into `out`. */
+export function mergeSweeps(
+  dirs: string[],
+  out: string,
+  provenance: Record<string, unknown> = {},
+): { meta: SweepMeta; rows: SweepRow[] } {
+  if (dirs.length === 0) throw new InputError('merge', 'give at least one sweep directory');
+  const parts = dirs.map((d) => ({ dir: d, ...readSweep(d) }));
+  const first = parts[0];
+  for (const p of parts.slice(1)) {
+    if (identity(p.meta, false) !== identity(first.meta, false))
+      throw new InputError(
+        displayPath(p.dir),
+        `is not a shard of the same sweep as ${displayPath(first.dir)} (${describeDifference(first.meta, p.meta)})`,
+      );
+  }
+  const byRun = new Map<number, SweepRow>();
+  for (const p of parts) {
+    for (const r of p.rows) {
+      if (byRun.has(r.run))
+        throw new InputError(
+          displayPath(p.dir),
+          `run ${r.run} is also in another directory: give each shard once`,
+        );
+      byRun.set(r.run, r);
+    }
+  }
+  const total = first.meta.plan.runs;
+  if (byRun.size !== total) {
+    const counts = first.meta.shard?.count;
+    const have = parts.flatMap((p) => (p.meta.shard ? [p.meta.shard.index] : []));
+    const missing = counts
+      ? Array.from({ length: counts }, (_, i) => i + 1).filter((i) => !have.includes(i))
+      : [];
+    throw new InputError(
+      'merge',
+      `the directories hold ${byRun.size} of the sweep's ${total} runs${missing.length ? `; missing shards: ${missing.map((i) => `${i}/${counts}`).join(', ')}` : ''}`,
+    );
+  }
+  const rows = [...byRun.values()].sort((a, b) => a.run - b.run);
+  const meta: SweepMeta = {
+    ...first.meta,
+    shard: null,
+    status: 'complete',
+    progress: { runs: total, completed: total },
+    mergedFrom: dirs.map(displayPath),
+    provenance: { ...provenance, merged: new Date().toISOString() },
+  };
+  // The output may be new, empty, or an earlier merge of the same sweep (merging again is safe).
+  if (existsSync(join(out, FILES.meta))) {
+    const old = readMeta(out);
+    if (old.shard !== null || identity(old, false) !== identity(meta, false))
+      throw new InputError(displayPath(out), 'holds a different sweep; merge into a new directory');
+  } else if (existsSync(out) && !isEmptyDir(out)) {
+    throw new InputError(displayPath(out), 'exists and is not empty; merge into a new directory');
+  }
+  writeResults(out, meta, rows);
+  writeMeta(out, meta);
+  return { meta, rows };
+}

@@ -1,0 +1,145 @@
+// The what-if charts: each compiles with vega-lite without warnings, validates against its JSON
+// schema, has a description, tooltips and titled axes, renders to SVG with its labels, and
+// matches its golden spec; the contour sits where the surface crosses the threshold.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import * as prettier from 'prettier';
+import { compile } from 'vega-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Spec } from '../../src/charts/common.ts';
+import { multipliersSpec } from '../../src/charts/multipliers.ts';
+import { parallelCoordinatesSpec } from '../../src/charts/parallel-coordinates.ts';
+import { paretoFrontSpec } from '../../src/charts/pareto-front.ts';
+import { contourSegments, sweepHeatmapSpec } from '../../src/charts/sweep-heatmap.ts';
+import { tippingCurveSpec } from '../../src/charts/tipping-curve.ts';
+import { renderSvg } from '../../src/node/render.ts';
+import { whatIfChartInputs } from './what-if-fixtures.ts';
+
+const require = createRequire(import.meta.url);
+const schema = JSON.parse(
+  readFileSync(
+    join(require.resolve('vega-lite').replace(/index\.js$/, ''), 'vega-lite-schema.json'),
+    'utf8',
+  ),
+);
+const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(
+  schema,
+);
+
+let inputs: ReturnType<typeof whatIfChartInputs>;
+beforeAll(() => {
+  inputs = whatIfChartInputs();
+});
+
+const builders: Record<string, () => Spec> = {
+  'sweep-heatmap': () => sweepHeatmapSpec(inputs['sweep-heatmap']),
+  'tipping-curve': () => tippingCurveSpec(inputs['tipping-curve']),
+  'pareto-front': () => paretoFrontSpec(inputs['pareto-front']),
+  'parallel-coordinates': () => parallelCoordinatesSpec(inputs['parallel-coordinates']),
+  multipliers: () => multipliersSpec(inputs.multipliers),
+};
+
+const TEXT: Record<string, string[]> = {
+  'sweep-heatmap': ['mix.weights.thumbs', 'mix.weights.spec', 'the tipping boundary'],
+  'tipping-curve': [
+    'mix.weights.thumbs',
+    'Sycophancy (eval/sycophancy)',
+    'tipping point by bisection',
+  ],
+  'pareto-front': [
+    'A/B thumbs-up rate (ab/thumbs_up) (higher is better)',
+    'Pareto front',
+    'dominated',
+  ],
+  'parallel-coordinates': ['mix.weights.thumbs', 'params.approvalBias', 'eval/sycophancy'],
+  multipliers: ['Multiplier λ', 'cap 0.3', 'Training step'],
+};
+
+function collect(node: unknown, key: string, out: unknown[] = []): unknown[] {
+  if (Array.isArray(node)) node.forEach((n) => collect(n, key, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === key) out.push(v);
+      if (k !== 'values') collect(v, key, out);
+    }
+  }
+  return out;
+}
+
+describe.each(Object.keys(builders))('%s', (name) => {
+  it('compiles with vega-lite without warnings and validates against its schema', () => {
+    const spec = builders[name]();
+    const warnings: string[] = [];
+    const logger = {
+      level: () => logger,
+      warn: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+      info: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+      debug: () => logger,
+      error: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+    };
+    compile(spec, { logger: logger as never });
+    expect(warnings).toEqual([]);
+    expect(validate(spec) ? [] : validate.errors!.slice(0, 5)).toEqual([]);
+  });
+
+  it('has a description, inline data, tooltips and titled axes', () => {
+    const spec = builders[name]() as unknown as Record<string, unknown>;
+    expect(spec.$schema).toBe('https://vega.github.io/schema/vega-lite/v6.json');
+    expect(String(spec.description).length).toBeGreaterThan(40);
+    expect((spec.data as { values: unknown[] }).values.length).toBeGreaterThan(0);
+    expect(collect(spec, 'tooltip').length).toBeGreaterThan(0);
+    for (const ch of ['x', 'y'])
+      for (const enc of collect(spec, ch) as Record<string, unknown>[])
+        if (enc && typeof enc === 'object' && 'field' in enc) expect('title' in enc).toBe(true);
+  });
+
+  it('renders to SVG with its labels', async () => {
+    const svg = await renderSvg(builders[name]());
+    for (const t of TEXT[name]) expect(svg).toContain(t);
+  });
+
+  it('matches its golden spec', async () => {
+    const file = `./__snapshots__/${name}.vl.json`;
+    const options = await prettier.resolveConfig(join(import.meta.dirname, file));
+    const text = await prettier.format(JSON.stringify(builders[name]()), {
+      ...options,
+      parser: 'json',
+    });
+    await expect(text).toMatchFileSnapshot(file);
+  });
+});
+
+describe('the tipping contour', () => {
+  it('on a linear field is the straight line where it equals the level', () => {
+    const cells = [];
+    for (let i = 0; i <= 4; i++)
+      for (let j = 0; j <= 4; j++) cells.push({ x: i, y: j, value: i + 2 * j });
+    const segs = contourSegments(cells, 4.5);
+    expect(segs.length).toBeGreaterThan(0);
+    for (const s of segs) {
+      expect(s.x + 2 * s.y).toBeCloseTo(4.5, 12);
+      expect(s.x2 + 2 * s.y2).toBeCloseTo(4.5, 12);
+    }
+    expect(contourSegments(cells, 100)).toEqual([]);
+  });
+
+  it('is drawn on the heatmap only where the threshold is crossed', () => {
+    const spec = sweepHeatmapSpec({ ...inputs['sweep-heatmap'], threshold: 5 }) as any;
+    expect(spec.layer).toHaveLength(1);
+    expect(spec.title.subtitle).toMatch(/does not cross 5/);
+    const withContour = sweepHeatmapSpec(inputs['sweep-heatmap']) as any;
+    expect(withContour.layer).toHaveLength(3);
+  });
+});
+
+describe('the multipliers chart', () => {
+  it('needs a constrained run', () => {
+    expect(() =>
+      multipliersSpec({
+        runs: [{ name: 'x', trajectory: [{ step: 0, key: 'eval/sycophancy', value: 0.1 }] }],
+      }),
+    ).toThrow(/no multipliers/);
+  });
+});

@@ -1,0 +1,279 @@
+// The what-if commands at the CLI: bad --vary, --shard, --subject-to (and friends) exit 2 with
+// one clear message naming the flag and what was expected, no stack trace, nothing written;
+// every command's --help has examples; tipping, tune and pareto print their answers.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rewardmix, tempDir, UPDATE } from './helpers.ts';
+
+const FAST = ['--set', 'start.steps=200', '--set', 'trainer.steps=20'];
+
+const bad: { name: string; args: (out: string) => string[]; expect: (string | RegExp)[] }[] = [
+  {
+    name: '--vary without =',
+    args: (o) => ['sweep', UPDATE, '--vary', 'mix.weights.thumbs', '--out', o],
+    expect: ['--vary', 'found "mix.weights.thumbs", expected PATH=FROM:TO:N'],
+  },
+  {
+    name: '--vary with a non-number',
+    args: (o) => ['sweep', UPDATE, '--vary', 'mix.weights.thumbs=0:lots:5', '--out', o],
+    expect: ['--vary', 'mix.weights.thumbs: FROM and TO must be numbers', '"lots"'],
+  },
+  {
+    name: '--vary with N = 0',
+    args: (o) => ['sweep', UPDATE, '--vary', 'mix.weights.thumbs=0:4:0', '--out', o],
+    expect: ['--vary', 'N must be an integer ≥ 1, found "0"'],
+  },
+  {
+    name: '--vary with FROM > TO',
+    args: (o) => ['sweep', UPDATE, '--vary', 'mix.weights.thumbs=4:0:5', '--out', o],
+    expect: ['--vary', 'FROM (4) must not exceed TO (0)'],
+  },
+  {
+    name: '--vary with a grid but no N',
+    args: (o) => ['sweep', UPDATE, '--vary', 'mix.weights.thumbs=0:4', '--out', o],
+    expect: ['--vary', 'expected PATH=FROM:TO:N'],
+  },
+  {
+    name: '--vary of an unknown path',
+    args: (o) => ['sweep', UPDATE, '--vary', 'mix.wieghts.thumbs=0:4:5', '--out', o],
+    expect: ['--vary', 'unknown path "mix.wieghts.thumbs"', 'did you mean "weights"'],
+  },
+  {
+    name: '--vary out of the field’s bounds',
+    args: (o) => ['sweep', UPDATE, '--vary', 'mix.weights.thumbs=-1:4:5', '--out', o],
+    expect: ['--vary', 'mix.weights.thumbs=-1', 'mix.weights.thumbs'],
+  },
+  {
+    name: '--shard 0/4',
+    args: (o) => [
+      'sweep',
+      UPDATE,
+      '--vary',
+      'mix.weights.thumbs=0:4:5',
+      '--shard',
+      '0/4',
+      '--out',
+      o,
+    ],
+    expect: ['--shard', 'found "0/4", expected i/n with integers 1 ≤ i ≤ n'],
+  },
+  {
+    name: '--shard 5/4',
+    args: (o) => [
+      'sweep',
+      UPDATE,
+      '--vary',
+      'mix.weights.thumbs=0:4:5',
+      '--shard',
+      '5/4',
+      '--out',
+      o,
+    ],
+    expect: ['--shard', 'found "5/4"'],
+  },
+  {
+    name: '--shard half',
+    args: (o) => [
+      'sweep',
+      UPDATE,
+      '--vary',
+      'mix.weights.thumbs=0:4:5',
+      '--shard',
+      'half',
+      '--out',
+      o,
+    ],
+    expect: ['--shard', 'found "half"'],
+  },
+  {
+    name: '--sample lhs without --n',
+    args: (o) => [
+      'sweep',
+      UPDATE,
+      '--sample',
+      'lhs',
+      '--vary',
+      'mix.weights.thumbs=0:4',
+      '--out',
+      o,
+    ],
+    expect: ['--n', '--sample lhs needs --n N'],
+  },
+  {
+    name: 'an unknown metric',
+    args: (o) => [
+      'sweep',
+      UPDATE,
+      ...FAST,
+      '--vary',
+      'mix.weights.thumbs=0:4:5',
+      '--metrics',
+      'eval/sycophancyy',
+      '--out',
+      o,
+    ],
+    expect: ['--metrics', 'unknown metric "eval/sycophancyy"', 'eval/sycophancy'],
+  },
+  {
+    name: '--subject-to without an operator',
+    args: () => [
+      'tune',
+      UPDATE,
+      '--maximize',
+      'ab/thumbs_up',
+      '--subject-to',
+      'eval/sycophancy=0.05',
+      '--vary',
+      'mix.weights.thumbs=0:4',
+    ],
+    expect: ['--subject-to', 'found "eval/sycophancy=0.05", expected KEY<=X or KEY>=X'],
+  },
+  {
+    name: '--subject-to with a non-number bound',
+    args: () => [
+      'tune',
+      UPDATE,
+      '--maximize',
+      'ab/thumbs_up',
+      '--subject-to',
+      'eval/sycophancy<=low',
+      '--vary',
+      'mix.weights.thumbs=0:4',
+    ],
+    expect: ['--subject-to', 'the bound must be a number, found "low"'],
+  },
+  {
+    name: '--subject-to on an unknown metric',
+    args: () => [
+      'tune',
+      UPDATE,
+      ...FAST,
+      '--maximize',
+      'ab/thumbs_up',
+      '--subject-to',
+      'eval/sycophanc<=0.05',
+      '--vary',
+      'mix.weights.thumbs=0:4',
+    ],
+    expect: ['--subject-to', 'unknown metric "eval/sycophanc"'],
+  },
+  {
+    name: 'tipping without --threshold',
+    args: () => ['tipping', UPDATE, '--param', 'mix.weights.thumbs', '--metric', 'eval/sycophancy'],
+    expect: ['--threshold', 'give the threshold'],
+  },
+  {
+    name: 'pareto on a directory that is not a sweep',
+    args: (o) => ['pareto', join(o, '..'), '--objectives', 'ab/thumbs_up:max'],
+    expect: ['not a sweep directory (no sweep.json)'],
+  },
+  {
+    name: 'pareto with a bad objective',
+    args: (o) => ['pareto', o, '--objectives', 'ab/thumbs_up:up'],
+    expect: ['--objectives', 'found "ab/thumbs_up:up", expected KEY:max or KEY:min'],
+  },
+  {
+    name: 'merge without --out',
+    args: (o) => ['merge', o],
+    expect: ['--out', 'give the output directory'],
+  },
+];
+
+describe('bad input to the what-if commands', () => {
+  it.each(bad)('$name: exit 2, a clear message, no stack, nothing written', async (c) => {
+    const out = join(tempDir('rewardmix-whatif-'), 'out');
+    const r = await rewardmix(c.args(out));
+    expect(r.code).toBe(2);
+    for (const e of c.expect) expect(r.stderr).toMatch(typeof e === 'string' ? e : e);
+    expect(r.stderr).toMatch(/^rewardmix: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('help', () => {
+  it.each(['sweep', 'merge', 'tipping', 'pareto', 'tune'])(
+    '%s --help has examples',
+    async (cmd) => {
+      const r = await rewardmix([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Examples:\n\s+(#.*\n\s+)?rewardmix /);
+      expect(r.stdout).toContain(`rewardmix ${cmd}`);
+    },
+  );
+});
+
+describe('answers', () => {
+  it('tipping prints the trained and analytic values; tune its best weights and margins', async () => {
+    const t = await rewardmix([
+      'tipping',
+      UPDATE,
+      '--param',
+      'mix.weights.thumbs',
+      '--metric',
+      'eval/sycophancy',
+      '--threshold',
+      '0.1',
+      '--json',
+    ]);
+    expect(t.code).toBe(0);
+    const res = JSON.parse(t.stdout);
+    const trained = res.crossings[0].crossing.x;
+    expect(trained).toBeGreaterThan(0);
+    expect(trained).toBeLessThan(2.5); // the update's weight is past it
+    expect(Math.abs(trained - res.analytic.x)).toBeLessThan(0.01);
+
+    const u = await rewardmix([
+      'tune',
+      UPDATE,
+      '--maximize',
+      'ab/thumbs_up',
+      '--subject-to',
+      'eval/sycophancy<=0.05',
+      '--vary',
+      'mix.weights.thumbs=0:4',
+      '--json',
+    ]);
+    expect(u.code).toBe(0);
+    const tuned = JSON.parse(u.stdout);
+    // one weight: the best is its tipping point for the cap, feasible, with (almost) no margin
+    expect(tuned.best.metrics['eval/sycophancy']).toBeLessThanOrEqual(0.05);
+    expect(tuned.best.metrics['eval/sycophancy']).toBeGreaterThan(0.0499);
+    expect(tuned.best.values['mix.weights.thumbs']).toBeLessThan(trained);
+    expect(tuned.margins[0].distance).toBeLessThan(1e-3);
+  }, 120_000);
+
+  it('sweep then pareto lists the front', async () => {
+    const out = join(tempDir('rewardmix-whatif-'), 'sw');
+    const s = await rewardmix([
+      'sweep',
+      UPDATE,
+      ...FAST,
+      '--vary',
+      'mix.weights.thumbs=0:4:9',
+      '--workers',
+      '1',
+      '--quiet',
+      '--out',
+      out,
+    ]);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/9 runs \(9 run now, 0 resumed\)/);
+    const p = await rewardmix([
+      'pareto',
+      out,
+      '--objectives',
+      'ab/thumbs_up:max,eval/sycophancy:min',
+      '--json',
+    ]);
+    expect(p.code).toBe(0);
+    const front = p.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(front.length).toBeGreaterThan(1);
+    // along one weight both rise together: every run is on the front
+    expect(front.length).toBe(9);
+  }, 120_000);
+});

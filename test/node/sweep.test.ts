@@ -1,0 +1,169 @@
+// Sweeps: the same bytes for 1 and 2 workers, shards merged equal one sweep, a journal cut
+// short mid-line recovers without a torn row, and a sweep killed with SIGKILL mid-way resumes
+// to exactly the results of an uninterrupted one.
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Axis } from '../../src/engine/analysis/plan.ts';
+import {
+  FILES,
+  journalLine,
+  mergeSweeps,
+  parseJournalLine,
+  readSweep,
+  recoverJournal,
+  runSweep,
+  type SweepOptions,
+} from '../../src/node/sweep.ts';
+import { ROOT, rewardmix, tempDir, UPDATE } from '../cli/helpers.ts';
+
+// Cheap runs: a short start model and 20 steps.
+const SETS = ['start.steps=200', 'trainer.steps=20'];
+const AXES: Axis[] = [
+  { path: 'mix.weights.thumbs', from: 0, to: 4, levels: 5 },
+  { path: 'mix.weights.spec', from: 1, to: 3, levels: 3 },
+];
+const opts = (out: string, over: Partial<SweepOptions> = {}): SweepOptions => ({
+  scenario: UPDATE,
+  sets: SETS,
+  axes: AXES,
+  sample: 'grid',
+  seeds: 2,
+  workers: 1,
+  out,
+  ...over,
+});
+const results = (dir: string) =>
+  [FILES.csv, FILES.jsonl, FILES.summary].map((f) => readFileSync(join(dir, f), 'utf8'));
+
+describe('a sweep in worker threads', () => {
+  let one: string;
+  beforeAll(async () => {
+    one = join(tempDir('rewardmix-sweep-'), 'one');
+    await runSweep(opts(one, { workers: 1 }));
+  });
+
+  it('writes one row per run in plan order, with parameters, seed and metrics', () => {
+    const { meta, rows } = readSweep(one);
+    expect(meta.status).toBe('complete');
+    expect(rows.map((r) => r.run)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const csv = results(one)[0].trim().split('\n');
+    expect(csv[0]).toBe(
+      'run,point,seed,mix.weights.thumbs,mix.weights.spec,eval/sycophancy,eval/accuracy,ab/thumbs_up,objective/kl,reward/mixed',
+    );
+    expect(csv).toHaveLength(31);
+    expect(csv[4].split(',').slice(0, 5)).toEqual(['3', '1', '2', '0', '2']);
+    // the summary has one row per point with mean, sd and interval over the 2 seeds
+    expect(results(one)[2].trim().split('\n')).toHaveLength(16);
+  });
+
+  it('gives byte-identical results with 2 workers and a different chunking', async () => {
+    const two = join(tempDir('rewardmix-sweep-'), 'two');
+    await runSweep(opts(two, { workers: 2, chunk: 3 }));
+    expect(results(two)).toEqual(results(one));
+  });
+
+  it('shards merged give the same bytes as one sweep', async () => {
+    const base = tempDir('rewardmix-shards-');
+    const dirs = [1, 2, 3].map((i) => join(base, `s${i}`));
+    for (let i = 0; i < 3; i++)
+      await runSweep(opts(dirs[i], { shard: { index: i + 1, count: 3 } }));
+    expect(readSweep(dirs[1]).rows.map((r) => r.run)).toEqual([
+      1, 4, 7, 10, 13, 16, 19, 22, 25, 28,
+    ]);
+    const merged = join(base, 'merged');
+    mergeSweeps([dirs[2], dirs[0], dirs[1]], merged);
+    expect(results(merged)).toEqual(results(one));
+    // a missing shard is named
+    expect(() => mergeSweeps([dirs[0], dirs[2]], join(base, 'bad'))).toThrow(
+      /missing shards: 2\/3/,
+    );
+  });
+
+  it('started again when complete, re-writes the same results without running anything', async () => {
+    const again = await runSweep(opts(one));
+    expect(again.ran).toBe(0);
+    expect(again.resumed).toBe(30);
+  });
+
+  it('refuses a directory that holds a different sweep (exit 2 message)', async () => {
+    await expect(runSweep(opts(one, { seeds: 3 }))).rejects.toThrow(
+      /holds a different sweep \(the plan differs/,
+    );
+  });
+});
+
+describe('the journal', () => {
+  it('lines check themselves; a line cut short is truncated away on recovery', () => {
+    const dir = tempDir('rewardmix-journal-');
+    const path = join(dir, 'journal.jsonl');
+    writeFileSync(path, journalLine(0, [0.1, null]) + journalLine(2, [0.3, 4]));
+    const full = readFileSync(path, 'utf8');
+    appendFileSync(path, journalLine(1, [0.2, 5]).slice(0, 17)); // killed mid-write
+    const done = recoverJournal(path, 2, new Set([0, 1, 2]));
+    expect([...done.entries()]).toEqual([
+      [0, [0.1, null]],
+      [2, [0.3, 4]],
+    ]);
+    expect(readFileSync(path, 'utf8')).toBe(full);
+    expect(
+      parseJournalLine(journalLine(3, [1, 2]).trim().replace('"run":3', '"run":4'), 2),
+    ).toBeNull();
+    expect(parseJournalLine(journalLine(3, [1, 2]).trim(), 3)).toBeNull();
+  });
+});
+
+describe('resume after SIGKILL (the CLI)', () => {
+  it('loses no run, duplicates none, and ends with the uninterrupted results', async () => {
+    const base = tempDir('rewardmix-kill-');
+    const args = (out: string) => [
+      'sweep',
+      UPDATE,
+      '--set',
+      'start.steps=1000',
+      '--set',
+      'trainer.steps=100',
+      '--vary',
+      'mix.weights.thumbs=0:4:40',
+      '--vary',
+      'mix.weights.memory=0:2:5',
+      '--workers',
+      '1',
+      '--quiet',
+      '--out',
+      out,
+    ];
+    const killed = join(base, 'killed');
+    const child = spawn(process.execPath, [join(ROOT, 'bin/rewardmix.mjs'), ...args(killed)], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    const journal = join(killed, 'journal.jsonl');
+    const lines = () =>
+      existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').length - 1 : 0;
+    const exited = new Promise<NodeJS.Signals | null>((done) =>
+      child.on('exit', (_c, s) => done(s)),
+    );
+    const t0 = Date.now();
+    while (lines() < 20 && Date.now() - t0 < 50_000) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const at = lines();
+    expect(at).toBeGreaterThanOrEqual(20);
+    expect(at).toBeLessThan(200); // killed mid-sweep
+    expect(existsSync(join(killed, FILES.csv))).toBe(false);
+
+    const resumed = await rewardmix(args(killed));
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/200 runs \(\d+ run now, \d+ resumed\)/);
+    const uninterrupted = join(base, 'whole');
+    expect((await rewardmix(args(uninterrupted))).code).toBe(0);
+    expect(results(killed)).toEqual(results(uninterrupted));
+    const runs = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).run as number);
+    expect(new Set(runs).size).toBe(runs.length); // no duplicates in the journal either
+  }, 180_000);
+});
