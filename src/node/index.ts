@@ -6,6 +6,7 @@ export { writeFileAtomic } from './fs.ts';
 export * from './runs.ts';
 export {
   chartBundle,
+  compactSvg,
   VEGA_LITE_V5_MIME,
   VEGA_LITE_V5_SCHEMA,
   type DisplayBundle,

@@ -1,7 +1,13 @@
 // chartBundle: what a notebook hands to Deno.jupyter.display for a chart.
 import { describe, expect, it } from 'vitest';
 import { charts, VEGA_LITE_SCHEMA } from '../../src/charts/index.ts';
-import { chartBundle, VEGA_LITE_V5_MIME, VEGA_LITE_V5_SCHEMA } from '../../src/node/index.ts';
+import {
+  chartBundle,
+  compactSvg,
+  renderSvg,
+  VEGA_LITE_V5_MIME,
+  VEGA_LITE_V5_SCHEMA,
+} from '../../src/node/index.ts';
 import { chartInputs } from '../charts/fixtures.ts';
 
 describe('chartBundle', () => {
@@ -25,5 +31,27 @@ describe('chartBundle', () => {
     await chartBundle(spec);
     expect(JSON.stringify(spec)).toBe(before);
     expect(spec.$schema).toBe(VEGA_LITE_SCHEMA);
+  });
+});
+
+describe('compactSvg', () => {
+  it('rounds coordinates, drops per-mark ARIA attributes and keeps the text', () => {
+    const svg =
+      '<svg width="10"><g role="graphics-object" aria-roledescription="group mark container">' +
+      '<path aria-label="step: 3; value: 0.1234567" role="graphics-symbol" d="M79.72904191616766,20.25h1.5v-13.123456Z"/>' +
+      '<g transform="translate(0.5,225.123456)"><text>0.183456 and 1.5</text></g></g></svg>';
+    expect(compactSvg(svg)).toBe(
+      '<svg width="10"><g>' +
+        '<path d="M79.73,20.25h1.5v-13.12Z"/>' +
+        '<g transform="translate(0.5,225.12)"><text>0.183456 and 1.5</text></g></g></svg>',
+    );
+  });
+
+  it('is what the bundle carries, and is much smaller than the raw rendering', async () => {
+    const spec = charts['tug-of-war'].build(chartInputs()['tug-of-war']);
+    const raw = await renderSvg(spec);
+    const bundle = await chartBundle(spec);
+    expect(bundle['image/svg+xml']).toBe(compactSvg(raw));
+    expect((bundle['image/svg+xml'] as string).length).toBeLessThan(0.8 * raw.length);
   });
 });
