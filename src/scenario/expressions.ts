@@ -8,7 +8,7 @@
  * dangerous functions are overridden to throw, after keeping private references to `parse`.
  * Expressions are compiled once and evaluated into tables at compile time, never in a hot loop.
  */
-import { all, create, type MathNode } from 'mathjs';
+import { all, create, type MathNode } from 'mathjs/number';
 
 const math = create(all);
 const parse = math.parse;
