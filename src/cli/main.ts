@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { commands } from './commands/index.ts';
+import { commandsFor, type Register } from './commands/index.ts';
 import { EXIT, reportError } from './exit.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -14,7 +14,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 /** The rewardmix version (written into every summary's provenance). */
 export const VERSION = pkg.version;
 
-export function buildProgram(): Command {
+export function buildProgram(commands: Register[]): Command {
   const program = new Command('rewardmix')
     .description(
       'Simulate RL reward-signal mixing: how a user-feedback reward weakens the signal that held sycophancy back.',
@@ -32,7 +32,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   let code: number = EXIT.ok;
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(await commandsFor(argv)).parseAsync(argv);
   } catch (e) {
     code = reportError(e);
   }

@@ -1,39 +1,36 @@
-/** Every command, registered in the order `rewardmix --help` lists them. */
+/**
+ * Every command, in the order `rewardmix --help` lists them. Each is loaded only when needed:
+ * `rewardmix run …` imports the run command alone, so one command's heavy dependencies (vega,
+ * vite, worker pools) never slow down another's start; `--help` loads them all.
+ */
 import type { Command } from 'commander';
-import { register as compare } from './compare.ts';
-import { register as chart } from './chart.ts';
-import { register as demo } from './demo.ts';
-import { register as deploy } from './deploy.ts';
-import { register as explain } from './explain.ts';
-import { register as explore } from './explore.ts';
-import { register as inspect } from './inspect.ts';
-import { register as merge } from './merge.ts';
-import { register as pareto } from './pareto.ts';
-import { register as report } from './report.ts';
-import { register as review } from './review.ts';
-import { register as run } from './run.ts';
-import { register as sweep } from './sweep.ts';
-import { register as tipping } from './tipping.ts';
-import { register as tune } from './tune.ts';
-import { register as validate } from './validate.ts';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [
-  demo,
-  run,
-  inspect,
-  validate,
-  explain,
-  compare,
-  review,
-  deploy,
-  report,
-  chart,
-  sweep,
-  merge,
-  tipping,
-  pareto,
-  tune,
-  explore,
-];
+export const commandModules: Record<string, () => Promise<{ register: Register }>> = {
+  demo: () => import('./demo.ts'),
+  run: () => import('./run.ts'),
+  inspect: () => import('./inspect.ts'),
+  validate: () => import('./validate.ts'),
+  explain: () => import('./explain.ts'),
+  compare: () => import('./compare.ts'),
+  review: () => import('./review.ts'),
+  deploy: () => import('./deploy.ts'),
+  report: () => import('./report.ts'),
+  chart: () => import('./chart.ts'),
+  sweep: () => import('./sweep.ts'),
+  merge: () => import('./merge.ts'),
+  tipping: () => import('./tipping.ts'),
+  pareto: () => import('./pareto.ts'),
+  tune: () => import('./tune.ts'),
+  explore: () => import('./explore.ts'),
+};
+
+/** The registration functions of the commands `argv` may need: the one named, else all. */
+export async function commandsFor(argv: string[]): Promise<Register[]> {
+  const named = argv.slice(2).find((a) => !a.startsWith('-'));
+  const names =
+    named && named in commandModules && argv[2] !== 'help' ? [named] : Object.keys(commandModules);
+  const mods = await Promise.all(names.map((n) => commandModules[n]()));
+  return mods.map((m) => m.register);
+}
