@@ -2,13 +2,14 @@
  * Sweep benchmarks (`npx tsx bench/sweep.ts`; the lead calls it from `npm run bench`): prints
  * figures, not a test. On the default scenario (scenarios/april-2025-update.yaml):
  *
- *   1. The single-run time: one run as a sweep does it (apply the overrides, validate, compile,
- *      train, final metrics), in this thread, warm, averaged over many runs.
- *   2. A 441-run grid (thumbs × spec weights, 21 × 21) with 1 and 2 worker threads: wall time
- *      from the call to the results files (pool start, planning, journal, files included) and
- *      the speedup; also the steady-state speedup, from the first finished run to the last.
- *   3. A 10,000-run sweep on 2 workers against 10,000 × the single-run time: the ratio (target
- *      ≤ 0.55 on 2 workers) and the per-run overhead (2 · wall / N − single-run time).
+ *   1. The single-run time: one run as a sweep does it (apply the overrides, validate, build the
+ *      world, train, final metrics), in this thread, warm, for two kinds of grid: mix weights
+ *      (patched into the compiled world) and a declared param (the scenario compiled each run).
+ *   2. 441-run grids (21 × 21) of both kinds with 1 and 2 worker threads: wall time from the
+ *      call to the results files (pool start, planning, journal, files included) and the
+ *      speedup; also the steady-state speedup, from the first finished run to the last.
+ *   3. 10,000-run sweeps of both kinds on 2 workers against 10,000 × the single-run time: the
+ *      ratio (target ≤ 0.55 on 2 workers) and the per-run overhead (2 · wall / N − single run).
  *
  * Options: --quick (1,000 runs instead of 10,000 and fewer repetitions), --json <file> (also
  * write the figures), --workers N (the second configuration; default 2).
@@ -34,35 +35,59 @@ const figures: Record<string, unknown> = {
 const fmt = (x: number, d = 1) =>
   x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
-const grid = (n: number): Axis[] => [
-  { path: 'mix.weights.thumbs', from: 0, to: 4, levels: n },
-  { path: 'mix.weights.spec', from: 0.5, to: 4, levels: n },
-];
+/** Two kinds of run: mix weights alone are patched into the compiled world (src/node/run-one.ts);
+ * any other override (here a declared param) compiles the scenario, start model included. */
+const KINDS = {
+  weights: {
+    label: 'thumbs × spec weights (no recompilation)',
+    axes: (n: number): Axis[] => [
+      { path: 'mix.weights.thumbs', from: 0, to: 4, levels: n },
+      { path: 'mix.weights.spec', from: 0.5, to: 4, levels: n },
+    ],
+  },
+  compiled: {
+    label: 'thumbs weight × params.approvalBias (compiled each run)',
+    axes: (n: number): Axis[] => [
+      { path: 'mix.weights.thumbs', from: 0, to: 4, levels: n },
+      { path: 'params.approvalBias', from: 0, to: 3, levels: n },
+    ],
+  },
+} as const;
+type Kind = keyof typeof KINDS;
 
 // ---- 1. single-run time -----------------------------------------------------------------------
 const src = loadSource(SCENARIO);
 const runOne = createRunner(src);
-const sample = (i: number) => [
-  `mix.weights.thumbs=${(i % 21) * 0.2}`,
-  `mix.weights.spec=${0.5 + (Math.floor(i / 21) % 21) * 0.175}`,
-];
-for (let i = 0; i < 20; i++) runOne(sample(i), 1); // warm-up
-const singles: number[] = [];
-for (let rep = 0; rep < (quick ? 2 : 4); rep++) {
-  const N = quick ? 40 : 100;
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) runOne(sample(rep * N + i), 1);
-  singles.push((performance.now() - t0) / N);
+/** The sets of run i of a 21 × 21 grid of `kind`. */
+const sample = (kind: Kind, i: number) => {
+  const [a, b] = KINDS[kind].axes(21);
+  const at = (ax: Axis, k: number) => ax.from + ((ax.to - ax.from) * (k % 21)) / 20;
+  return [`${a.path}=${at(a, i)}`, `${b.path}=${at(b, Math.floor(i / 21))}`];
+};
+function singleRun(kind: Kind): number {
+  for (let i = 0; i < 20; i++) runOne(sample(kind, i), 1); // warm-up
+  const batches: number[] = [];
+  const N = kind === 'weights' ? (quick ? 200 : 500) : quick ? 30 : 80;
+  for (let rep = 0; rep < (quick ? 3 : 5); rep++) {
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) runOne(sample(kind, rep * N + i), 1);
+    batches.push((performance.now() - t0) / N);
+  }
+  batches.sort((a, b) => a - b);
+  return batches[Math.floor(batches.length / 2)];
 }
-singles.sort((a, b) => a - b);
-const single = singles[Math.floor(singles.length / 2)];
-figures.singleRunMs = { median: single, best: singles[0] };
+const single = { weights: singleRun('weights'), compiled: singleRun('compiled') };
+figures.singleRunMs = single;
 console.log(
   `## Sweeps (scenario: april-2025-update, ${availableParallelism()} CPUs, ${process.version})\n`,
 );
 console.log(
-  `Single run (overrides → compile → 300 exact steps → final metrics), warm, in-process: ${fmt(single, 2)} ms (median of ${singles.length} batches; best ${fmt(singles[0], 2)} ms)\n`,
+  'Single run (overrides → world → 300 exact steps → final metrics), warm, in-process, median of batches:\n',
 );
+console.log('| run | time |\n| --- | ---: |');
+for (const k of Object.keys(KINDS) as Kind[])
+  console.log(`| ${KINDS[k].label} | ${fmt(single[k], 2)} ms |`);
+console.log();
 
 // ---- a sweep, timed --------------------------------------------------------------------------
 async function timedSweep(axes: Axis[], workers: number) {
@@ -98,57 +123,66 @@ async function timedSweep(axes: Axis[], workers: number) {
   };
 }
 
-// ---- 2. 441-run grid, 1 and W workers -----------------------------------------------------------
-const reps = quick ? 1 : 2;
-const best = async (workers: number) => {
+// ---- 2. 441-run grids, 1 and W workers ----------------------------------------------------------
+const reps = quick ? 1 : 3;
+const best = async (axes: Axis[], workers: number) => {
   const all = [];
-  for (let r = 0; r < reps; r++) all.push(await timedSweep(grid(21), workers));
+  for (let r = 0; r < reps; r++) all.push(await timedSweep(axes, workers));
   return all.sort((a, b) => a.wall - b.wall)[0];
 };
-const g1 = await best(1);
-const gW = await best(W);
-figures.grid441 = {
-  wallMs: { 1: g1.wall, [W]: gW.wall },
-  speedup: g1.wall / gW.wall,
-  steadySpeedup: g1.steadyPerRun / gW.steadyPerRun,
-  firstResultMs: { 1: g1.firstResultMs, [W]: gW.firstResultMs },
-};
-console.log('| 441-run grid (21 × 21) | 1 worker | ' + W + ' workers | speedup |');
-console.log('| --- | ---: | ---: | ---: |');
-console.log(
-  `| wall time, start to results files | ${fmt(g1.wall / 1000, 2)} s | ${fmt(gW.wall / 1000, 2)} s | ${fmt(g1.wall / gW.wall, 2)}× |`,
-);
-console.log(
-  `| steady state (first run done → last) | ${fmt(g1.steadyPerRun, 2)} ms/run | ${fmt(gW.steadyPerRun, 2)} ms/run | ${fmt(g1.steadyPerRun / gW.steadyPerRun, 2)}× |`,
-);
-console.log(
-  `| first result after | ${fmt(g1.firstResultMs / 1000, 2)} s | ${fmt(gW.firstResultMs / 1000, 2)} s | |\n`,
-);
+figures.grid441 = {};
+for (const k of Object.keys(KINDS) as Kind[]) {
+  const g1 = await best(KINDS[k].axes(21), 1);
+  const gW = await best(KINDS[k].axes(21), W);
+  (figures.grid441 as Record<string, unknown>)[k] = {
+    wallMs: { 1: g1.wall, [W]: gW.wall },
+    speedup: g1.wall / gW.wall,
+    steadyPerRunMs: { 1: g1.steadyPerRun, [W]: gW.steadyPerRun },
+    steadySpeedup: g1.steadyPerRun / gW.steadyPerRun,
+    firstResultMs: { 1: g1.firstResultMs, [W]: gW.firstResultMs },
+  };
+  console.log(`| 441-run grid: ${KINDS[k].label} | 1 worker | ${W} workers | speedup |`);
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(
+    `| wall time, start to results files | ${fmt(g1.wall / 1000, 2)} s | ${fmt(gW.wall / 1000, 2)} s | ${fmt(g1.wall / gW.wall, 2)}× |`,
+  );
+  console.log(
+    `| steady state (first run done → last) | ${fmt(g1.steadyPerRun, 2)} ms/run | ${fmt(gW.steadyPerRun, 2)} ms/run | ${fmt(g1.steadyPerRun / gW.steadyPerRun, 2)}× |`,
+  );
+  console.log(
+    `| first result after (pool start-up, planning) | ${fmt(g1.firstResultMs / 1000, 2)} s | ${fmt(gW.firstResultMs / 1000, 2)} s | |\n`,
+  );
+}
 
-// ---- 3. the big sweep against N × the single-run time -------------------------------------------
+// ---- 3. big sweeps against N × the single-run time ----------------------------------------------
 const side = quick ? 32 : 100; // 1,024 or 10,000 runs
-const big = await timedSweep(grid(side), W);
-const product = big.runs * single;
-const overheadPerRun = (W * big.wall) / big.runs - single;
-figures.bigSweep = {
-  runs: big.runs,
-  workers: W,
-  wallMs: big.wall,
-  productMs: product,
-  ratio: big.wall / product,
-  overheadPerRunMs: overheadPerRun,
-  overheadShare: overheadPerRun / single,
-};
-console.log(`| ${big.runs.toLocaleString('en-US')}-run sweep on ${W} workers | |`);
-console.log('| --- | ---: |');
-console.log(`| wall time | ${fmt(big.wall / 1000, 1)} s |`);
-console.log(
-  `| ${big.runs.toLocaleString('en-US')} × single-run time | ${fmt(product / 1000, 1)} s |`,
-);
-console.log(`| ratio (target ≤ 0.55 on 2 workers) | ${fmt(big.wall / product, 3)} |`);
-console.log(
-  `| per-run overhead: ${W} · wall / N − single run | ${fmt(overheadPerRun, 2)} ms (${fmt((100 * overheadPerRun) / single, 1)}% of a run) |\n`,
-);
+figures.bigSweep = {};
+for (const k of Object.keys(KINDS) as Kind[]) {
+  const big = await timedSweep(KINDS[k].axes(side), W);
+  const product = big.runs * single[k];
+  const overheadPerRun = (W * big.wall) / big.runs - single[k];
+  (figures.bigSweep as Record<string, unknown>)[k] = {
+    runs: big.runs,
+    workers: W,
+    wallMs: big.wall,
+    productMs: product,
+    ratio: big.wall / product,
+    overheadPerRunMs: overheadPerRun,
+    overheadShare: overheadPerRun / single[k],
+  };
+  console.log(
+    `| ${big.runs.toLocaleString('en-US')}-run sweep on ${W} workers: ${KINDS[k].label} | |`,
+  );
+  console.log('| --- | ---: |');
+  console.log(`| wall time | ${fmt(big.wall / 1000, 1)} s |`);
+  console.log(
+    `| ${big.runs.toLocaleString('en-US')} × single-run time | ${fmt(product / 1000, 1)} s |`,
+  );
+  console.log(`| ratio (target ≤ 0.55 on 2 workers) | ${fmt(big.wall / product, 3)} |`);
+  console.log(
+    `| per-run overhead: ${W} · wall / N − single run | ${fmt(overheadPerRun, 3)} ms (${fmt((100 * overheadPerRun) / single[k], 1)}% of a run) |\n`,
+  );
+}
 figures.loadAfter = loadavg()[0];
 console.log(
   `Load average (1 min) before / after: ${fmt(figures.loadBefore as number, 2)} / ${fmt(figures.loadAfter as number, 2)}`,

@@ -13,6 +13,11 @@ import { optimumTiltChart } from './optimum-tilt.ts';
 import { policyHeatmapChart } from './policy-heatmap.ts';
 import { rewardDecompositionChart } from './reward-decomposition.ts';
 import { tugOfWarChart } from './tug-of-war.ts';
+import { sweepHeatmapChart } from './sweep-heatmap.ts';
+import { tippingCurveChart } from './tipping-curve.ts';
+import { paretoFrontChart } from './pareto-front.ts';
+import { parallelCoordinatesChart } from './parallel-coordinates.ts';
+import { multipliersChart } from './multipliers.ts';
 
 export * from './common.ts';
 export * from './theme.ts';
@@ -26,6 +31,11 @@ export * from './effective-weights.ts';
 export * from './launch-review.ts';
 export * from './deployment-timeline.ts';
 export * from './optimum-tilt.ts';
+export * from './sweep-heatmap.ts';
+export * from './tipping-curve.ts';
+export * from './pareto-front.ts';
+export * from './parallel-coordinates.ts';
+export * from './multipliers.ts';
 
 /** A chart kind: a title and description for menus and docs, and its builder. */
 export interface ChartDef<I> {
@@ -45,6 +55,11 @@ export const charts = {
   'launch-review': launchReviewChart,
   'deployment-timeline': deploymentTimelineChart,
   'optimum-tilt': optimumTiltChart,
+  'sweep-heatmap': sweepHeatmapChart,
+  'tipping-curve': tippingCurveChart,
+  'pareto-front': paretoFrontChart,
+  'parallel-coordinates': parallelCoordinatesChart,
+  multipliers: multipliersChart,
 } satisfies Record<string, ChartDef<never>>;
 
 export type ChartName = keyof typeof charts;

@@ -113,7 +113,7 @@ export function multipliersSpec(input: MultipliersInput, themeIn: Partial<ChartT
       values: bounds.map((b) => ({
         constraint: b.metric,
         bound: b.bound,
-        label: `${b.sense === 'max' ? 'cap' : 'floor'} ${sig(b.bound, 4)}`,
+        label: `bound ${b.sense === 'max' ? '≤' : '≥'} ${sig(b.bound, 4)}`,
       })),
     };
     metricLayers.push(

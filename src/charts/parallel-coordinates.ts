@@ -90,11 +90,13 @@ export function parallelCoordinatesSpec(
       encoding: {
         x,
         y,
+        // The lines' gradient legend is the one shown (a point layer would add a symbol legend).
         color: {
           field: 'metric',
           type: 'quantitative',
           title: input.metric,
           scale: { scheme: 'viridis' },
+          legend: null,
         },
         tooltip: [
           tip('line', 'Point', 'quantitative', 'd'),

@@ -44,6 +44,7 @@ import {
   type Shard,
 } from '../engine/analysis/plan.ts';
 import { normalizeScenario } from '../scenario/compile.ts';
+import type { World } from '../engine/types.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
 import { writeFileAtomicSync } from './fs.ts';
@@ -54,7 +55,7 @@ import {
   finalMetrics,
   sourceOf,
   worldWith,
-  type ScenarioSource,
+  type LoadedSource,
 } from './what-if.ts';
 
 export const SWEEP_FORMAT = 'rewardmix-sweep/1';
@@ -375,16 +376,17 @@ export type SweepTaskResult = (
   | { run: number; error: { input: boolean; message: string } }
 )[];
 
-/** The scenario a worker runs: it builds its runner once per key. */
+/** The scenario a worker runs (raw, and compiled with no overrides), by key. */
 export interface SweepWorkerData {
   key: string;
+  base: World;
   raw: Record<string, unknown>;
   source: string;
   metrics: string[];
 }
 
 /** Plans a sweep: loads the scenario, checks the overrides and metrics, builds the plan. */
-export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: ScenarioSource } {
+export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: LoadedSource } {
   const loaded = loadScenario(o.scenario, { sets: o.sets ?? [] });
   const src = sourceOf(loaded);
   const seed0 = loaded.scenario.seed ?? 0;
@@ -447,7 +449,7 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
  * Checks overrides (the path, the value's type and bounds) by applying and validating them,
  * without compiling (which trains the start model).
  */
-function worldWithoutTraining(src: ScenarioSource, sets: string[]): void {
+function worldWithoutTraining(src: LoadedSource, sets: string[]): void {
   let raw: Record<string, unknown>;
   try {
     raw = applySets(src.raw, sets);
@@ -530,6 +532,7 @@ async function sweepWith(
     const chunk = o.chunk ?? Math.max(1, Math.min(32, Math.ceil(todo.length / (workers * 16))));
     const setup: SweepWorkerData = {
       key: identity(meta, false),
+      base: src.base,
       raw: src.raw,
       source: src.source,
       metrics: meta.metrics,

@@ -20,12 +20,13 @@ import {
   type MetricBound,
   type TuneProblem,
 } from '../engine/analysis/tune.ts';
-import { simulate } from '../engine/run.ts';
 import type { World } from '../engine/types.ts';
-import { compileScenario, normalizeScenario } from '../scenario/compile.ts';
+import { compileScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
-import { applySets } from '../scenario/set.ts';
 import { displayPath, loadScenario, type LoadedScenario } from './load.ts';
+import { finalMetrics, worldFor, type ScenarioSource } from './run-one.ts';
+
+export { finalMetrics, type ScenarioSource };
 
 /** The metrics a sweep records unless `--metrics` says otherwise (those the world has). */
 export const DEFAULT_METRICS = [
@@ -36,43 +37,27 @@ export const DEFAULT_METRICS = [
   'reward/mixed',
 ];
 
-/** A scenario's raw data (extends resolved, base --set applied) and the name errors use. */
-export interface ScenarioSource {
-  raw: Record<string, unknown>;
-  source: string;
+/** A scenario's raw data (extends resolved, base --set applied), its name and compiled world. */
+export interface LoadedSource extends ScenarioSource {
+  base: World;
 }
 
-export function sourceOf(loaded: LoadedScenario): ScenarioSource {
-  return { raw: loaded.raw, source: displayPath(loaded.path) };
-}
-
-/**
- * The world of `src` with `sets` (`path=value`) applied. An override the format rejects is an
- * InputError naming `flag` (e.g. --vary) rather than --set.
- */
-export function worldWith(src: ScenarioSource, sets: string[], flag = '--set'): World {
-  let raw: Record<string, unknown>;
-  try {
-    raw = applySets(src.raw, sets);
-  } catch (e) {
-    if (e instanceof InputError && flag !== '--set')
-      throw new InputError(flag, e.message.replace(/^--set: /, ''));
-    throw e;
-  }
-  return compileScenario(normalizeScenario(raw, src.source), src.source);
+export function sourceOf(loaded: LoadedScenario): LoadedSource {
+  return { raw: loaded.raw, source: displayPath(loaded.path), base: loaded.world };
 }
 
 /**
- * One run's final metrics. Only the first and last points are recorded: the final metrics are
- * the same for any recording interval, and the run is cheaper.
+ * The world of `src` with `sets` (`path=value`) applied (mix weights patched into the compiled
+ * base world, anything else compiled). An override the format rejects is an InputError naming
+ * `flag` (e.g. --vary) rather than --set.
  */
-export function finalMetrics(world: World, seed: number): Record<string, number> {
-  return simulate(world, { seed, recordEvery: Math.max(1, world.trainer.steps) }).final;
+export function worldWith(src: LoadedSource, sets: string[], flag = '--set'): World {
+  return worldFor(src, src.base, sets, () => compileScenario, flag);
 }
 
 /** A function (overrides, seed) → final metrics over one scenario. */
 export function createRunner(
-  src: ScenarioSource,
+  src: LoadedSource,
 ): (sets: string[], seed: number) => Record<string, number> {
   return (sets, seed) => finalMetrics(worldWith(src, sets), seed);
 }
@@ -152,7 +137,7 @@ export interface TippingResult {
 }
 
 /** Where `metric` crosses `threshold` as `param` moves over `range`, trained and analytic. */
-export function tippingPoint(src: ScenarioSource, o: TippingOptions): TippingResult {
+export function tippingPoint(src: LoadedSource, o: TippingOptions): TippingResult {
   const set = (x: number) => [`${o.param}=${String(x)}`];
   const probe = worldWith(src, set(o.range[0]), '--param');
   const known = Object.keys(finalMetrics(probe, o.seeds[0]));
@@ -252,7 +237,7 @@ export interface TuneOutcome {
 }
 
 /** The best values of `axes` for `maximize` under `subjectTo`, on the scenario's trainer. */
-export function tune(src: ScenarioSource, o: TuneOptions): TuneOutcome {
+export function tune(src: LoadedSource, o: TuneOptions): TuneOutcome {
   const sets = (x: number[]) => o.axes.map((a, i) => `${a.path}=${String(x[i])}`);
   const start = o.axes.map((a) => {
     const v = rawValueAt(src.raw, a.path) ?? a.from;
@@ -350,6 +335,6 @@ export function paretoRows(
 }
 
 /** Loads a scenario for what-if commands (with base `--set` overrides). */
-export function loadSource(file: string, sets: string[] = []): ScenarioSource {
+export function loadSource(file: string, sets: string[] = []): LoadedSource {
   return sourceOf(loadScenario(file, { sets }));
 }

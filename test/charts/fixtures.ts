@@ -16,6 +16,7 @@ import type {
   ReviewSummary,
   RunInput,
 } from '../../src/charts/index.ts';
+import { whatIfChartInputs } from './what-if-fixtures.ts';
 
 export const CONTEXTS = [
   'task',
@@ -245,6 +246,7 @@ export function chartInputs(): { [N in ChartName]: ChartInput<N> } {
     w.beta,
   );
   return {
+    ...whatIfChartInputs(),
     drift: { runs: ri, threshold: 0.15 },
     'reward-decomposition': { runs: [ri[0], ri[2]] },
     'tug-of-war': { runs: [ri[0], ri[2]] },

@@ -45,6 +45,11 @@ const EXPECTED_TEXT: Record<ChartName, string[]> = {
     'system-prompt patch',
   ],
   'optimum-tilt': ['P(style | situation)', 'π* (KL-regularized optimum)', 'venting'],
+  'sweep-heatmap': ['mix.weights.thumbs', 'mix.weights.spec', 'eval/sycophancy'],
+  'tipping-curve': ['mix.weights.thumbs', 'Sycophancy (eval/sycophancy)'],
+  'pareto-front': ['Pareto front', 'dominated'],
+  'parallel-coordinates': ['mix.weights.thumbs', 'params.approvalBias', 'eval/sycophancy'],
+  multipliers: ['Multiplier λ', 'bound ≤ 0.3', 'Training step'],
 };
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

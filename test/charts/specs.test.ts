@@ -62,7 +62,7 @@ describe('the schema check', () => {
 });
 
 describe('chart registry', () => {
-  it('has the nine charts by kebab-case name, each with title and description', () => {
+  it('has the fourteen charts by kebab-case name, each with title and description', () => {
     expect(CHART_NAMES).toEqual([
       'drift',
       'reward-decomposition',
@@ -73,6 +73,11 @@ describe('chart registry', () => {
       'launch-review',
       'deployment-timeline',
       'optimum-tilt',
+      'sweep-heatmap',
+      'tipping-curve',
+      'pareto-front',
+      'parallel-coordinates',
+      'multipliers',
     ]);
     for (const name of CHART_NAMES) {
       expect(charts[name].title.length).toBeGreaterThan(3);

@@ -54,7 +54,7 @@ const TEXT: Record<string, string[]> = {
     'dominated',
   ],
   'parallel-coordinates': ['mix.weights.thumbs', 'params.approvalBias', 'eval/sycophancy'],
-  multipliers: ['Multiplier λ', 'cap 0.3', 'Training step'],
+  multipliers: ['Multiplier λ', 'bound ≤ 0.3', 'Training step'],
 };
 
 function collect(node: unknown, key: string, out: unknown[] = []): unknown[] {

@@ -8,6 +8,7 @@ import { displayPath, loadScenario } from '../../node/load.ts';
 import { exportChart } from '../../node/render.ts';
 import { tippingCurveInput, tippingCurveSpec } from '../../node/what-if-charts.ts';
 import { defaultRange, sourceOf, tippingPoint, type TippingResult } from '../../node/what-if.ts';
+import type { Crossing } from '../../engine/analysis/tipping.ts';
 import { InputError } from '../../scenario/errors.ts';
 import { collect, parseInteger, parseNumber, parseRange } from '../what-if-args.ts';
 
@@ -44,6 +45,13 @@ interface TippingFlags {
 const f = (x: number | null | undefined, d = 6) =>
   x === null || x === undefined || !Number.isFinite(x) ? '—' : String(Number(x.toPrecision(d)));
 
+/** Why there is no crossing: the metric at both ends, on one side of the threshold. */
+function noCrossing(r: TippingResult, c: Crossing): string {
+  const side = c.atLo > 0 ? 'above' : 'below';
+  const hi = c.atHi === null ? '' : ` and ${f(c.atHi + r.threshold, 4)} at ${r.range[1]}`;
+  return `${r.metric} stays ${side} ${r.threshold}: ${f(c.atLo + r.threshold, 4)} at ${r.range[0]}${hi}`;
+}
+
 function describe(r: TippingResult): string {
   const lines = [
     `tipping: ${r.param} where ${r.metric} crosses ${r.threshold} (${r.trainer} trainer, range ${r.range[0]}…${r.range[1]})`,
@@ -53,7 +61,7 @@ function describe(r: TippingResult): string {
     const c = r.crossings[0].crossing;
     lines.push(
       c.x === null
-        ? `  trained: no crossing in the range (${r.metric} − threshold is ${f(c.atLo)} at ${r.range[0]} and ${f(c.atHi)} at ${r.range[1]})`
+        ? `  trained: no crossing in the range (${noCrossing(r, c)})`
         : `  trained (bisection):   ${f(c.x)}  (${r.metric} ${c.direction > 0 ? 'rises' : 'falls'} through ${r.threshold} there)`,
     );
   } else {
@@ -71,7 +79,7 @@ function describe(r: TippingResult): string {
     r.analytic.unavailable
       ? `  analytic (optimum):    — (${r.analytic.unavailable})`
       : r.analytic.x === null
-        ? '  analytic (optimum):    no crossing in the range'
+        ? `  analytic (optimum):    no crossing in the range (${noCrossing(r, r.analytic.crossing!)})`
         : `  analytic (optimum):    ${f(r.analytic.x)}  (the KL-regularized optimum, which the tabular exact trainer converges to)`,
   );
   lines.push(`  runs: ${r.runs}`);

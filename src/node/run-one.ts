@@ -1,0 +1,85 @@
+/**
+ * One what-if run: a pure function of (scenario, overrides, seed) → final metrics. Imported by the
+ * sweep workers, so it does not load the scenario compiler (and its expression engine, the bulk
+ * of a worker's start-up): overrides of mix weights alone are applied to the compiled base world
+ * directly, which gives the same world as compiling (mix weights feed nothing else in the compiler;
+ * test/node/run-one.test.ts checks it), and only other overrides need `compile`.
+ */
+import { simulate } from '../engine/run.ts';
+import type { World } from '../engine/types.ts';
+import type { NormalizedScenario } from '../scenario/compile.ts';
+import { InputError } from '../scenario/errors.ts';
+import { SCENARIO_SPEC } from '../scenario/format.ts';
+import { applySets } from '../scenario/set.ts';
+import { validate, type Issue } from '../scenario/spec.ts';
+
+/** A scenario's raw data (extends resolved, base --set applied) and the name errors use. */
+export interface ScenarioSource {
+  raw: Record<string, unknown>;
+  source: string;
+}
+
+/** The scenario compiler's signature (src/scenario/compile.ts `compileScenario`). */
+export type Compile = (sc: NormalizedScenario, source: string) => World;
+
+/** `normalizeScenario` without importing the compiler: validation and defaults. */
+export function validateScenario(raw: unknown, source: string): NormalizedScenario {
+  const issues: Issue[] = [];
+  const out = validate(SCENARIO_SPEC, raw, [], issues) as NormalizedScenario;
+  if (issues.length) throw new InputError(source, issues);
+  return out;
+}
+
+/** Applies `path=value` overrides; a bad one is an InputError naming `flag` (e.g. --vary). */
+export function applyOverrides(
+  src: ScenarioSource,
+  sets: string[],
+  flag = '--set',
+): Record<string, unknown> {
+  try {
+    return applySets(src.raw, sets);
+  } catch (e) {
+    if (e instanceof InputError && flag !== '--set')
+      throw new InputError(flag, e.message.replace(/^--set: /, ''));
+    throw e;
+  }
+}
+
+const WEIGHT = /^mix\.weights\.[^.=]+=/;
+
+/**
+ * The world of `sc` as a patch of `base` when the overrides only set mix weights (and the
+ * weights pass the compiler's checks), else null: compile it.
+ */
+export function patchedWorld(base: World, sc: NormalizedScenario, sets: string[]): World | null {
+  if (!sets.every((s) => WEIGHT.test(s))) return null;
+  const names = base.signals.map((s) => s.name);
+  if (!Object.keys(sc.mix.weights).every((k) => names.includes(k))) return null;
+  const weights = Float64Array.from(names, (k) => sc.mix.weights[k] ?? 0);
+  if (sc.mix.normalize && !weights.some((x) => x > 0)) return null;
+  return { ...base, mix: { ...base.mix, weights } };
+}
+
+/**
+ * The world for overrides `sets`: validated, then patched from `base` or compiled. `compile` is
+ * asked for only when needed.
+ */
+export function worldFor(
+  src: ScenarioSource,
+  base: World,
+  sets: string[],
+  compile: () => Compile,
+  flag = '--set',
+): World {
+  const raw = applyOverrides(src, sets, flag);
+  const sc = validateScenario(raw, src.source);
+  return patchedWorld(base, sc, sets) ?? compile()(sc, src.source);
+}
+
+/**
+ * One run's final metrics. Only the first and last points are recorded: the final metrics are
+ * the same for any recording interval, and the run is cheaper.
+ */
+export function finalMetrics(world: World, seed: number): Record<string, number> {
+  return simulate(world, { seed, recordEvery: Math.max(1, world.trainer.steps) }).final;
+}

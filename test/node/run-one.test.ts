@@ -1,0 +1,53 @@
+// The sweep's fast path: a world whose overrides only set mix weights is the compiled base world
+// with new weights, and it must equal compiling the overridden scenario, table for table.
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileScenario, normalizeScenario } from '../../src/scenario/compile.ts';
+import { applySets } from '../../src/scenario/set.ts';
+import { loadScenario } from '../../src/node/load.ts';
+import { finalMetrics, patchedWorld, validateScenario, worldFor } from '../../src/node/run-one.ts';
+import type { World } from '../../src/engine/types.ts';
+
+let loaded: ReturnType<typeof loadScenario>;
+beforeAll(() => {
+  loaded = loadScenario('scenarios/constrained-fix.yaml');
+});
+
+const compiled = (sets: string[]): World =>
+  compileScenario(normalizeScenario(applySets(loaded.raw, sets), 'x'), 'x');
+const noCompile = () => {
+  throw new Error('the compiler was asked for');
+};
+
+describe('mix-weight overrides without the compiler', () => {
+  it('give the same world as compiling, for any weights', () => {
+    const w = fc.double({ min: 0, max: 50, noNaN: true });
+    fc.assert(
+      fc.property(w, w, fc.option(w), (thumbs, spec, memory) => {
+        const sets = [`mix.weights.thumbs=${thumbs}`, `mix.weights.spec=${spec}`];
+        if (memory !== null) sets.push(`mix.weights.memory=${memory}`);
+        const src = { raw: loaded.raw, source: 'x' };
+        const fast = worldFor(src, loaded.world, sets, noCompile);
+        expect(fast).toEqual(compiled(sets));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('and the same final metrics', () => {
+    const sets = ['mix.weights.thumbs=1.25', 'mix.weights.correctness=0.5'];
+    const src = { raw: loaded.raw, source: 'x' };
+    expect(finalMetrics(worldFor(src, loaded.world, sets, noCompile), 1)).toEqual(
+      finalMetrics(compiled(sets), 1),
+    );
+  });
+
+  it('fall back to the compiler for anything else, or weights it would reject', () => {
+    const sc = (sets: string[]) => validateScenario(applySets(loaded.raw, sets), 'x');
+    expect(patchedWorld(loaded.world, sc(['beta=0.1']), ['beta=0.1'])).toBeNull();
+    const zero = ['mix.weights.correctness=0', 'mix.weights.spec=0', 'mix.weights.thumbs=0', 'mix.weights.memory=0'];
+    expect(patchedWorld(loaded.world, sc(zero), zero)).toBeNull();
+    const src = { raw: loaded.raw, source: 'x' };
+    expect(() => worldFor(src, loaded.world, zero, () => compileScenario)).toThrow(/all weights are 0/);
+  });
+});
