@@ -45,9 +45,16 @@ describe('mix-weight overrides without the compiler', () => {
   it('fall back to the compiler for anything else, or weights it would reject', () => {
     const sc = (sets: string[]) => validateScenario(applySets(loaded.raw, sets), 'x');
     expect(patchedWorld(loaded.world, sc(['beta=0.1']), ['beta=0.1'])).toBeNull();
-    const zero = ['mix.weights.correctness=0', 'mix.weights.spec=0', 'mix.weights.thumbs=0', 'mix.weights.memory=0'];
+    const zero = [
+      'mix.weights.correctness=0',
+      'mix.weights.spec=0',
+      'mix.weights.thumbs=0',
+      'mix.weights.memory=0',
+    ];
     expect(patchedWorld(loaded.world, sc(zero), zero)).toBeNull();
     const src = { raw: loaded.raw, source: 'x' };
-    expect(() => worldFor(src, loaded.world, zero, () => compileScenario)).toThrow(/all weights are 0/);
+    expect(() => worldFor(src, loaded.world, zero, () => compileScenario)).toThrow(
+      /all weights are 0/,
+    );
   });
 });
