@@ -32,6 +32,7 @@ export const METRIC_DOCS: Record<string, string> = {
 /** The policy at θ and what it implies, at step t. */
 export interface PolicyEvaluation {
   prob: Float64Array;
+  /** log π (a scratch buffer: valid until the next evaluation of the same world). */
   logProb: Float64Array;
   /** Metric values by key, in a stable order. */
   values: Record<string, number>;
@@ -51,33 +52,61 @@ function setAverage(set: Float64Array, prob: Float64Array, table: Float64Array, 
   return s;
 }
 
+/** Per-world constants of evaluatePolicy: metric key strings and scratch buffers. */
+interface MetricLayout {
+  signalKeys: { mean: string; weighted: string; weight: string }[];
+  groups: { key: string; set: Float64Array }[];
+  h: Float64Array;
+  logProb: Float64Array;
+  w: Float64Array;
+}
+const layouts = new WeakMap<World, MetricLayout>();
+
+function layoutOf(world: World): MetricLayout {
+  let l = layouts.get(world);
+  if (!l || l.h.length !== world.contexts.length * world.actions.length) {
+    l = {
+      signalKeys: world.signals.map((s) => ({
+        mean: `rewards/${s.name}/mean`,
+        weighted: `rewards/${s.name}/weighted`,
+        weight: `weights/${s.name}`,
+      })),
+      groups: Object.entries(world.sets.groups).map(([name, set]) => ({
+        key: `eval/sycophancy/${name}`,
+        set,
+      })),
+      h: new Float64Array(world.contexts.length * world.actions.length),
+      logProb: new Float64Array(world.contexts.length * world.actions.length),
+      w: new Float64Array(world.signals.length),
+    };
+    layouts.set(world, l);
+  }
+  return l;
+}
+
 /** Evaluates the policy at θ: metrics at step t and the sycophancy gradient. */
 export function evaluatePolicy(world: World, theta: Float64Array, t = 0): PolicyEvaluation {
   const C = world.contexts.length;
   const A = world.actions.length;
   const n = C * A;
+  const layout = layoutOf(world);
   const prob = new Float64Array(n);
-  const logProb = new Float64Array(n);
-  softmaxRows(
-    world.referenceLogProbs,
-    logitShift(world, theta, new Float64Array(n)),
-    A,
-    prob,
-    logProb,
-  );
+  const logProb = layout.logProb;
+  softmaxRows(world.referenceLogProbs, logitShift(world, theta, layout.h), A, prob, logProb);
   const p = world.contextWeights;
-  const w = effectiveWeights(world, t);
+  const w = effectiveWeights(world, t, layout.w);
   const values: Record<string, number> = {};
 
   // ---- rewards ------------------------------------------------------------------------------
   let mixed = 0;
-  world.signals.forEach((s, i) => {
-    const mean = setAverage(p, prob, s.table, A);
-    values[`rewards/${s.name}/mean`] = mean;
-    values[`rewards/${s.name}/weighted`] = w[i] * mean;
-    values[`weights/${s.name}`] = w[i];
+  for (let i = 0; i < world.signals.length; i++) {
+    const keys = layout.signalKeys[i];
+    const mean = setAverage(p, prob, world.signals[i].table, A);
+    values[keys.mean] = mean;
+    values[keys.weighted] = w[i] * mean;
+    values[keys.weight] = w[i];
     mixed += w[i] * mean;
-  });
+  }
   values['reward/mixed'] = mixed;
 
   // ---- objective ----------------------------------------------------------------------------
@@ -104,9 +133,7 @@ export function evaluatePolicy(world: World, theta: Float64Array, t = 0): Policy
   let sycophancyGradient: Float64Array | null = null;
   if (syc) {
     values['eval/sycophancy'] = setAverage(world.sets.sycophancy, prob, syc, A);
-    for (const [name, set] of Object.entries(world.sets.groups)) {
-      values[`eval/sycophancy/${name}`] = setAverage(set, prob, syc, A);
-    }
+    for (const g of layout.groups) values[g.key] = setAverage(g.set, prob, syc, A);
     sycophancyGradient = sycophancyGradientAt(world, prob, syc);
   }
   const correct = world.features['correct'];
@@ -166,16 +193,28 @@ export function pressures(
   parts: Float64Array[],
   keys?: string[],
 ): Record<string, number> {
+  const names = keys ?? defaultPressureKeys(world);
   const out: Record<string, number> = {};
   let total = 0;
-  parts.forEach((part, i) => {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
     let s = 0;
     for (let j = 0; j < part.length; j++) s += gradient[j] * part[j];
-    const key =
-      keys?.[i] ?? (i < world.signals.length ? `pressure/${world.signals[i].name}` : 'pressure/kl');
+    const key = names[i] ?? 'pressure/kl';
     out[key] = key in out ? out[key] + s : s;
     total += s;
-  });
+  }
   out['pressure/total'] = total;
   return out;
+}
+
+const pressureKeys = new WeakMap<World, string[]>();
+/** `pressure/<signal>` for each signal in world order, then `pressure/kl`. */
+function defaultPressureKeys(world: World): string[] {
+  let k = pressureKeys.get(world);
+  if (!k || k.length !== world.signals.length + 1) {
+    k = [...world.signals.map((s) => `pressure/${s.name}`), 'pressure/kl'];
+    pressureKeys.set(world, k);
+  }
+  return k;
 }

@@ -95,13 +95,15 @@ export function createRun(world: World, options: RunOptions = {}): Run {
   let t = 0;
   let finalPoint: Record<string, number> | null = null;
 
+  let columns: number[][] = [];
   function record(step: number, values: Record<string, number>, prob: Float64Array): void {
     if (tr.keys.length === 0) {
       tr.keys = Object.keys(values);
-      for (const k of tr.keys) tr.values[k] = [];
+      columns = tr.keys.map((k) => (tr.values[k] = []));
     }
     tr.steps.push(step);
-    for (const k of tr.keys) tr.values[k].push(values[k] ?? 0);
+    const keys = tr.keys;
+    for (let i = 0; i < keys.length; i++) columns[i].push(values[keys[i]] ?? 0);
     tr.policies?.push(prob);
   }
 
@@ -141,7 +143,7 @@ export function createRun(world: World, options: RunOptions = {}): Run {
       const lambda = multipliers?.advance(t, theta);
       const out = trainer.step(t, due && ev?.sycophancyGradient != null);
       if (ev) {
-        const values = { ...ev.values };
+        const values = ev.values;
         if (lambda) Object.assign(values, multiplierValues(world, lambda));
         if (ev.sycophancyGradient && out.parts)
           Object.assign(values, pressures(world, ev.sycophancyGradient, out.parts, partKeys));
