@@ -100,7 +100,7 @@ export interface TrainerConfig {
   fisherDamping: number;
   /** Sampled trainers: rollouts per step (GRPO: situations per step). */
   batchSize: number;
-  /** REINFORCE: the baseline subtracted from the reward. */
+  /** REINFORCE and PPO: the baseline subtracted from the reward. */
   baseline: 'none' | 'batch-mean' | 'expected';
   /** PPO: clip range ε. */
   clip: number;

@@ -7,7 +7,8 @@ export interface StepResult {
   stats: Record<string, number> | null;
   /**
    * When asked for: the update split into its parts, in θ space: one per signal (world order),
-   * then the KL term. They add up to the whole update, which is what `pressure/*` decomposes.
+   * then the KL term. They add up to the whole update, which is what `pressure/*` decomposes. The arrays may be
+   * reused by the next `step()`: copy them to keep them.
    */
   parts: Float64Array[] | null;
 }
