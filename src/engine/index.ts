@@ -18,3 +18,4 @@ export * from './stats.ts';
 export * from './review.ts';
 export * from './review-stages.ts';
 export * from './deployment.ts';
+export * from './analysis/index.ts';
