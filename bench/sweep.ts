@@ -64,16 +64,27 @@ const sample = (kind: Kind, i: number) => {
   const at = (ax: Axis, k: number) => ax.from + ((ax.to - ax.from) * (k % 21)) / 20;
   return [`${a.path}=${at(a, i)}`, `${b.path}=${at(b, Math.floor(i / 21))}`];
 };
+/** CPU time (user + system, all threads of the process) in ms since `from`. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1000;
+};
+const singleCpu: Record<string, number> = {};
 function singleRun(kind: Kind): number {
   for (let i = 0; i < 20; i++) runOne(sample(kind, i), 1); // warm-up
   const batches: number[] = [];
+  const cpus: number[] = [];
   const N = kind === 'weights' ? (quick ? 200 : 500) : quick ? 30 : 80;
   for (let rep = 0; rep < (quick ? 3 : 5); rep++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < N; i++) runOne(sample(kind, rep * N + i), 1);
+    cpus.push(cpuMs(c0) / N);
     batches.push((performance.now() - t0) / N);
   }
   batches.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
+  singleCpu[kind] = cpus[Math.floor(cpus.length / 2)];
   return batches[Math.floor(batches.length / 2)];
 }
 const single = { weights: singleRun('weights'), compiled: singleRun('compiled') };
@@ -84,9 +95,9 @@ console.log(
 console.log(
   'Single run (overrides → world → 300 exact steps → final metrics), warm, in-process, median of batches:\n',
 );
-console.log('| run | time |\n| --- | ---: |');
+console.log('| run | wall time | CPU time |\n| --- | ---: | ---: |');
 for (const k of Object.keys(KINDS) as Kind[])
-  console.log(`| ${KINDS[k].label} | ${fmt(single[k], 2)} ms |`);
+  console.log(`| ${KINDS[k].label} | ${fmt(single[k], 2)} ms | ${fmt(singleCpu[k], 2)} ms |`);
 console.log();
 
 // ---- a sweep, timed --------------------------------------------------------------------------
@@ -96,6 +107,7 @@ async function timedSweep(axes: Axis[], workers: number) {
   let last = NaN;
   let firstDone = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const out = await runSweep({
     scenario: SCENARIO,
     axes,
@@ -113,10 +125,12 @@ async function timedSweep(axes: Axis[], workers: number) {
     },
   });
   const wall = performance.now() - t0;
+  const cpu = cpuMs(c0);
   rmSync(dir, { recursive: true, force: true });
   const runs = out.meta.plan.runs;
   return {
     wall,
+    cpu,
     runs,
     steadyPerRun: (last - first) / Math.max(1, runs - firstDone),
     firstResultMs: first,
@@ -161,6 +175,9 @@ for (const k of Object.keys(KINDS) as Kind[]) {
   const big = await timedSweep(KINDS[k].axes(side), W);
   const product = big.runs * single[k];
   const overheadPerRun = (W * big.wall) / big.runs - single[k];
+  // CPU time counts every thread's work and not the waiting: the overhead in it does not depend
+  // on what else the machine is doing (start-up included: loading the workers' modules).
+  const cpuOverheadPerRun = big.cpu / big.runs - singleCpu[k];
   (figures.bigSweep as Record<string, unknown>)[k] = {
     runs: big.runs,
     workers: W,
@@ -169,6 +186,9 @@ for (const k of Object.keys(KINDS) as Kind[]) {
     ratio: big.wall / product,
     overheadPerRunMs: overheadPerRun,
     overheadShare: overheadPerRun / single[k],
+    cpuMs: big.cpu,
+    cpuOverheadPerRunMs: cpuOverheadPerRun,
+    cpuOverheadShare: cpuOverheadPerRun / singleCpu[k],
   };
   console.log(
     `| ${big.runs.toLocaleString('en-US')}-run sweep on ${W} workers: ${KINDS[k].label} | |`,
@@ -180,7 +200,10 @@ for (const k of Object.keys(KINDS) as Kind[]) {
   );
   console.log(`| ratio (target ≤ 0.55 on 2 workers) | ${fmt(big.wall / product, 3)} |`);
   console.log(
-    `| per-run overhead: ${W} · wall / N − single run | ${fmt(overheadPerRun, 3)} ms (${fmt((100 * overheadPerRun) / single[k], 1)}% of a run) |\n`,
+    `| per-run overhead: ${W} · wall / N − single run | ${fmt(overheadPerRun, 3)} ms (${fmt((100 * overheadPerRun) / single[k], 1)}% of a run) |`,
+  );
+  console.log(
+    `| per-run overhead in CPU time: CPU / N − single run's CPU | ${fmt(cpuOverheadPerRun, 3)} ms (${fmt((100 * cpuOverheadPerRun) / singleCpu[k], 1)}% of a run) |\n`,
   );
 }
 figures.loadAfter = loadavg()[0];
