@@ -19,3 +19,4 @@ export * from './review.ts';
 export * from './review-stages.ts';
 export * from './deployment.ts';
 export * from './analysis/index.ts';
+export * from './constrained.ts';
