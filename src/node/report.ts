@@ -307,6 +307,11 @@ export function gatherReport(input: string, options: GatherOptions = {}): Report
     reference: Float64Array.from(w.referenceLogProbs, Math.exp),
     optimum,
     deployment: result,
+    constraints: w.mix.constraints.map((c) => ({
+      metric: c.metric,
+      sense: c.sense,
+      bound: c.bound,
+    })),
   };
 }
 

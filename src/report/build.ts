@@ -28,6 +28,8 @@ export const REPORT_CHARTS = [
   'optimum-tilt',
 ] as const satisfies readonly ChartName[];
 export type ReportChartName = (typeof REPORT_CHARTS)[number];
+/** A chart a report section may show: the nine, plus the multipliers of a constrained run. */
+export type SectionChartName = ReportChartName | 'multipliers';
 
 /** A paragraph (inline Markdown: `code` and **bold** only), a list, a table, or a chart. */
 export type Block =
@@ -42,7 +44,7 @@ export type Block =
       align: ('l' | 'r')[];
       rows: string[][];
     }
-  | { kind: 'chart'; name: ReportChartName };
+  | { kind: 'chart'; name: SectionChartName };
 
 export interface Section {
   id: string;
@@ -52,7 +54,7 @@ export interface Section {
 
 /** A chart of the report: its spec and what to say under it. */
 export interface ReportChart {
-  name: ReportChartName;
+  name: SectionChartName;
   title: string;
   caption: string;
   spec: Spec;
@@ -94,7 +96,7 @@ export function chartSpecs(
   input: ReportInput,
   facts: ReportFacts,
   theme: Partial<ChartTheme> = {},
-): Record<ReportChartName, Spec> {
+): Record<ReportChartName, Spec> & { multipliers?: Spec } {
   const pair = [input.comparison, input.candidate].filter((r) => r !== null).map(runInput);
   const d = input.deployment;
   const policies = input.comparison
@@ -113,7 +115,16 @@ export function chartSpecs(
     .filter((r) => r !== null)
     .map((r) => ({ name: r.name, weights: r.weights }));
   const [actual, counterfactual] = [d.actual, d.counterfactual];
+  const multipliers = input.constraints?.length
+    ? {
+        multipliers: charts.multipliers.build(
+          { runs: [runInput(input.candidate)], constraints: input.constraints },
+          theme,
+        ),
+      }
+    : {};
   return {
+    ...multipliers,
     drift: charts.drift.build(
       {
         runs: [...pair, ...input.changes.map(runInput)],
@@ -512,7 +523,8 @@ function deploymentSection(f: ReportFacts): Block[] {
   ];
 }
 
-const CAPTIONS: Record<ReportChartName, string> = {
+const CAPTIONS: Record<SectionChartName, string> = {
+  multipliers: 'Lagrange multipliers of the constraints',
   drift: 'Sycophancy over training steps',
   'reward-decomposition': 'Reward decomposition',
   'tug-of-war': 'Tug-of-war: each signal’s push on sycophancy',
@@ -543,14 +555,30 @@ export function buildReport(input: ReportInput, theme: Partial<ChartTheme> = {})
     { id: 'review', title: 'Launch review', blocks: reviewSection(input, f) },
     { id: 'deployment', title: 'Deployment', blocks: deploymentSection(f) },
   ];
+  if (input.constraints?.length) {
+    const bounds = input.constraints.map(
+      (k) => `${code(k.metric)} ${k.sense === 'max' ? '≤' : '≥'} ${k.bound}`,
+    );
+    sections.splice(4, 0, {
+      id: 'constraints',
+      title: 'Constrained training',
+      blocks: [
+        {
+          kind: 'text',
+          text: `${code(c.name)} trains in constrained mode (Moskovitz et al. 2023): ${bounds.join(', ')}. Each bound's Lagrange multiplier rises while the bound is violated and acts as a dynamic weight against it.`,
+        },
+        { kind: 'chart', name: 'multipliers' },
+      ],
+    });
+  }
   const specs = chartSpecs(input, f, theme);
-  const order: ReportChartName[] = [];
+  const order: SectionChartName[] = [];
   for (const s of sections) for (const bl of s.blocks) if (bl.kind === 'chart') order.push(bl.name);
   const reportCharts = order.map((name) => ({
     name,
     title: charts[name].title,
     caption: CAPTIONS[name],
-    spec: specs[name],
+    spec: (specs as Record<SectionChartName, Spec>)[name],
   }));
   return { title, provenance, facts: f, sections, charts: reportCharts };
 }

@@ -47,4 +47,6 @@ export interface ReportInput {
   deployment: DeployResult;
   /** The signal that holds sycophancy in check. Default 'spec'. */
   specSignal?: string;
+  /** Constrained mode: the candidate's bounds (adds the multiplier trajectories chart). */
+  constraints?: { metric: string; sense: 'max' | 'min'; bound: number }[];
 }

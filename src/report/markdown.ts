@@ -3,13 +3,13 @@
  * sections, tables and numbers; Markdown shows each chart as its PNG, HTML as a placeholder that
  * the page's script fills with the interactive chart.
  */
-import type { Block, Report, ReportChartName } from './build.ts';
+import type { Block, Report, SectionChartName } from './build.ts';
 
 /** Where the chart files are, relative to the report (`charts/NAME.png` and its siblings). */
 export const CHART_DIR = 'charts';
 
 /** The four files of a chart, relative to the report. */
-export function chartFiles(name: ReportChartName): { label: string; path: string }[] {
+export function chartFiles(name: SectionChartName): { label: string; path: string }[] {
   return [
     { label: 'PNG', path: `${CHART_DIR}/${name}.png` },
     { label: 'SVG', path: `${CHART_DIR}/${name}.svg` },
@@ -19,7 +19,7 @@ export function chartFiles(name: ReportChartName): { label: string; path: string
 }
 
 /** The id of the element a chart is drawn in on the HTML page. */
-export const chartElementId = (name: ReportChartName) => `chart-${name}`;
+export const chartElementId = (name: SectionChartName) => `chart-${name}`;
 
 // ---- Markdown ---------------------------------------------------------------------------------
 
