@@ -62,6 +62,19 @@ try {
   // ---- help ------------------------------------------------------------------------------------
   for (const cmd of ['run', 'inspect', 'validate', 'compare', 'explain', 'review', 'deploy'])
     blocks[`help-${cmd}`] = session([cmd, '--help']);
+  // commands documented at length elsewhere: their --help here, the guides in their own pages
+  for (const cmd of [
+    'demo',
+    'report',
+    'chart',
+    'sweep',
+    'merge',
+    'tipping',
+    'pareto',
+    'tune',
+    'explore',
+  ])
+    blocks[`help-${cmd}`] = session([cmd, '--help']);
 
   // ---- run -------------------------------------------------------------------------------------
   blocks['run'] = session(['run', 'scenarios/april-2025-update.yaml']);
