@@ -10,10 +10,14 @@ import { extname, join, resolve, sep } from 'node:path';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
   '.yaml': 'text/yaml; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
 };
@@ -25,10 +29,18 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Serves `root` on 127.0.0.1:`port` (0: a free port). Rejects with the listen error (EADDRINUSE, …). */
-export async function serveStatic(root: string, port = 0): Promise<LocalServer> {
+/**
+ * Serves `root` on 127.0.0.1:`port` (0: a free port). Rejects with the listen error (EADDRINUSE,
+ * …). `onRequest` sees every request's path and query (the e2e tests record them).
+ */
+export async function serveStatic(
+  root: string,
+  port = 0,
+  onRequest?: (url: string) => void,
+): Promise<LocalServer> {
   const base = resolve(root);
   const server: Server = createServer((req, res) => {
+    onRequest?.(req.url ?? '');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

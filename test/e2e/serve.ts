@@ -1,83 +1,15 @@
-// A tiny static file server for e2e tests: serves one folder on 127.0.0.1 at a free port.
-// Only GET/HEAD, no directory listings (a folder serves its index.html), nothing outside root.
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+// The e2e tests serve folders with the product's own static server (src/node/static-server.ts:
+// 127.0.0.1 only, GET/HEAD, nothing outside the root), recording every request they see.
+import { serveStatic, type LocalServer } from '../../src/node/static-server.ts';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-  '.yaml': 'text/yaml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-export interface StaticServer {
-  /** `http://127.0.0.1:<port>/` */
-  url: string;
-  port: number;
+export interface StaticServer extends LocalServer {
   /** Paths requested so far, in order (with the query string). */
   requests: string[];
-  close(): Promise<void>;
 }
 
 /** Serves `root` on 127.0.0.1 (port 0: the OS picks a free one). */
 export async function serveFolder(root: string): Promise<StaticServer> {
-  const base = resolve(root);
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
-    }
-    let path: string;
-    try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = resolve(join(base, path));
-    if (file !== base && !file.startsWith(base + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const size = statSync(file).size;
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'content-length': size,
-        'cache-control': 'no-store',
-      });
-      if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
-    }
-  });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+  const server = await serveStatic(root, 0, (url) => requests.push(url));
+  return { ...server, requests };
 }
