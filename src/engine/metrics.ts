@@ -52,12 +52,15 @@ function setAverage(set: Float64Array, prob: Float64Array, table: Float64Array, 
   return s;
 }
 
-/** Per-world constants of evaluatePolicy: metric key strings and scratch buffers. */
+/** Per-world constants of evaluatePolicy: the metric keys (frame slots) and scratch buffers. */
 interface MetricLayout {
-  signalKeys: { mean: string; weighted: string; weight: string }[];
-  groups: { key: string; set: Float64Array }[];
+  /** The keys of a metrics frame, in slot order. */
+  keys: string[];
+  groups: Float64Array[];
   h: Float64Array;
   logProb: Float64Array;
+  /** ∂S/∂h scratch (tabular: also the θ-space gradient). */
+  gh: Float64Array;
   w: Float64Array;
 }
 const layouts = new WeakMap<World, MetricLayout>();
@@ -65,18 +68,21 @@ const layouts = new WeakMap<World, MetricLayout>();
 function layoutOf(world: World): MetricLayout {
   let l = layouts.get(world);
   if (!l || l.h.length !== world.contexts.length * world.actions.length) {
+    const keys: string[] = [];
+    for (const s of world.signals)
+      keys.push(`rewards/${s.name}/mean`, `rewards/${s.name}/weighted`, `weights/${s.name}`);
+    keys.push('reward/mixed', 'objective/kl', 'objective/entropy', 'objective/j');
+    const groups = Object.entries(world.sets.groups);
+    if (world.features['sycophantic'])
+      keys.push('eval/sycophancy', ...groups.map(([name]) => `eval/sycophancy/${name}`));
+    if (world.features['correct']) keys.push('eval/accuracy');
+    if (world.users.length > 0) keys.push('ab/thumbs_up');
     l = {
-      signalKeys: world.signals.map((s) => ({
-        mean: `rewards/${s.name}/mean`,
-        weighted: `rewards/${s.name}/weighted`,
-        weight: `weights/${s.name}`,
-      })),
-      groups: Object.entries(world.sets.groups).map(([name, set]) => ({
-        key: `eval/sycophancy/${name}`,
-        set,
-      })),
+      keys,
+      groups: groups.map(([, set]) => set),
       h: new Float64Array(world.contexts.length * world.actions.length),
       logProb: new Float64Array(world.contexts.length * world.actions.length),
+      gh: new Float64Array(world.contexts.length * world.actions.length),
       w: new Float64Array(world.signals.length),
     };
     layouts.set(world, l);
@@ -84,30 +90,52 @@ function layoutOf(world: World): MetricLayout {
   return l;
 }
 
-/** Evaluates the policy at θ: metrics at step t and the sycophancy gradient. */
-export function evaluatePolicy(world: World, theta: Float64Array, t = 0): PolicyEvaluation {
+/** The keys of the metrics frame `evaluatePolicyInto` writes, in slot order. */
+export function metricKeys(world: World): string[] {
+  return layoutOf(world).keys;
+}
+
+/** The policy at θ and its sycophancy gradient; the metrics go into a caller's frame. */
+export interface PolicyFrame {
+  prob: Float64Array;
+  /** log π (a scratch buffer: valid until the next evaluation of the same world). */
+  logProb: Float64Array;
+  /** ∇_θ eval/sycophancy: a scratch buffer, valid until the next evaluation of the same world. */
+  sycophancyGradient: Float64Array | null;
+}
+
+/**
+ * Evaluates the policy at θ at step t, writing the metrics into `out` in the order of
+ * `metricKeys(world)` (no per-call records or strings: the run driver's hot path).
+ */
+export function evaluatePolicyInto(
+  world: World,
+  theta: Float64Array,
+  t: number,
+  out: Float64Array,
+  probOut?: Float64Array,
+): PolicyFrame {
   const C = world.contexts.length;
   const A = world.actions.length;
   const n = C * A;
   const layout = layoutOf(world);
-  const prob = new Float64Array(n);
+  const prob = probOut ?? new Float64Array(n);
   const logProb = layout.logProb;
   softmaxRows(world.referenceLogProbs, logitShift(world, theta, layout.h), A, prob, logProb);
   const p = world.contextWeights;
   const w = effectiveWeights(world, t, layout.w);
-  const values: Record<string, number> = {};
+  let k = 0;
 
   // ---- rewards ------------------------------------------------------------------------------
   let mixed = 0;
   for (let i = 0; i < world.signals.length; i++) {
-    const keys = layout.signalKeys[i];
     const mean = setAverage(p, prob, world.signals[i].table, A);
-    values[keys.mean] = mean;
-    values[keys.weighted] = w[i] * mean;
-    values[keys.weight] = w[i];
+    out[k++] = mean;
+    out[k++] = w[i] * mean;
+    out[k++] = w[i];
     mixed += w[i] * mean;
   }
-  values['reward/mixed'] = mixed;
+  out[k++] = mixed;
 
   // ---- objective ----------------------------------------------------------------------------
   let kl = 0;
@@ -124,29 +152,45 @@ export function evaluatePolicy(world: World, theta: Float64Array, t = 0): Policy
     kl += p[c] * klc;
     entropy += p[c] * hc;
   }
-  values['objective/kl'] = kl;
-  values['objective/entropy'] = entropy;
-  values['objective/j'] = mixed - world.beta * kl;
+  out[k++] = kl;
+  out[k++] = entropy;
+  out[k++] = mixed - world.beta * kl;
 
   // ---- evals --------------------------------------------------------------------------------
   const syc = world.features['sycophantic'];
   let sycophancyGradient: Float64Array | null = null;
   if (syc) {
-    values['eval/sycophancy'] = setAverage(world.sets.sycophancy, prob, syc, A);
-    for (const g of layout.groups) values[g.key] = setAverage(g.set, prob, syc, A);
-    sycophancyGradient = sycophancyGradientAt(world, prob, syc);
+    out[k++] = setAverage(world.sets.sycophancy, prob, syc, A);
+    for (const set of layout.groups) out[k++] = setAverage(set, prob, syc, A);
+    sycophancyGradient = sycophancyGradientAt(world, prob, syc, layout.gh);
   }
   const correct = world.features['correct'];
-  if (correct) values['eval/accuracy'] = setAverage(world.sets.accuracy, prob, correct, A);
-  if (world.users.length > 0) values['ab/thumbs_up'] = thumbsUpShare(world, prob);
-  return { prob, logProb, values, sycophancyGradient };
+  if (correct) out[k++] = setAverage(world.sets.accuracy, prob, correct, A);
+  if (world.users.length > 0) out[k++] = thumbsUpShare(world, prob);
+  return { prob, logProb, sycophancyGradient };
+}
+
+/** Evaluates the policy at θ: metrics at step t (by key) and the sycophancy gradient. */
+export function evaluatePolicy(world: World, theta: Float64Array, t = 0): PolicyEvaluation {
+  const keys = metricKeys(world);
+  const frame = new Float64Array(keys.length);
+  const ev = evaluatePolicyInto(world, theta, t, frame);
+  const values: Record<string, number> = {};
+  for (let i = 0; i < keys.length; i++) values[keys[i]] = frame[i];
+  // the gradient of the frame version is a scratch buffer: give callers their own copy
+  return { ...ev, sycophancyGradient: ev.sycophancyGradient?.slice() ?? null, values };
 }
 
 /** ∂S/∂θ for S = Σ_c q(c) Σ_a π(a|c) syc[c,a]: ∂S/∂h = q π (syc − E_π syc), then into θ space. */
-function sycophancyGradientAt(world: World, prob: Float64Array, syc: Float64Array): Float64Array {
+function sycophancyGradientAt(
+  world: World,
+  prob: Float64Array,
+  syc: Float64Array,
+  gh: Float64Array,
+): Float64Array {
   const A = world.actions.length;
   const q = world.sets.sycophancy;
-  const gh = new Float64Array(prob.length);
+  gh.fill(0);
   for (let c = 0, row = 0; c < q.length; c++, row += A) {
     if (q[c] === 0) continue;
     let e = 0;

@@ -5,7 +5,7 @@
  * only when asked, so a 100,000-step run stays small.
  */
 import { constrainedPartKeys, createMultipliers, multiplierValues } from './constrained.ts';
-import { evaluatePolicy, pressures } from './metrics.ts';
+import { evaluatePolicy, evaluatePolicyInto, metricKeys, pressures } from './metrics.ts';
 import { createExactTrainer } from './trainers/exact.ts';
 import { trainers } from './trainers/index.ts';
 import type { Trainer } from './trainers/types.ts';
@@ -95,26 +95,43 @@ export function createRun(world: World, options: RunOptions = {}): Run {
   let t = 0;
   let finalPoint: Record<string, number> | null = null;
 
+  // Recording: the metrics frame (evaluatePolicyInto, fixed slots) plus a few keyed extras
+  // (multipliers, pressures, trainer stats); the columns are fixed at the first point.
+  const frameKeys = metricKeys(world);
+  const frame = new Float64Array(frameKeys.length);
+  // without recordPolicies the recorded probabilities are not kept: one buffer serves every point
+  const probScratch = options.recordPolicies
+    ? undefined
+    : new Float64Array(world.contexts.length * world.actions.length);
   let columns: number[][] = [];
-  function record(step: number, values: Record<string, number>, prob: Float64Array): void {
+  let extraKeys: string[] = [];
+  function record(step: number, extra: Record<string, number>, prob: Float64Array): void {
     if (tr.keys.length === 0) {
-      tr.keys = Object.keys(values);
+      extraKeys = Object.keys(extra).filter((k) => !frameKeys.includes(k));
+      tr.keys = [...frameKeys, ...extraKeys];
       columns = tr.keys.map((k) => (tr.values[k] = []));
     }
     tr.steps.push(step);
-    const keys = tr.keys;
-    for (let i = 0; i < keys.length; i++) columns[i].push(values[keys[i]] ?? 0);
+    const nf = frameKeys.length;
+    for (let i = 0; i < nf; i++) columns[i].push(frame[i]);
+    for (let i = 0; i < extraKeys.length; i++) columns[nf + i].push(extra[extraKeys[i]] ?? 0);
     tr.policies?.push(prob);
+  }
+  /** The frame and extras as one record (the final point's `final`). */
+  function asRecord(extra: Record<string, number>): Record<string, number> {
+    const out: Record<string, number> = {};
+    frameKeys.forEach((k, i) => (out[k] = frame[i]));
+    return Object.assign(out, extra);
   }
 
   // The last point has no update after it; its pressure is that of the expected update the
   // exact trainer would take there (for the exact trainer: exactly its next step).
   function recordFinal(): void {
-    const ev = evaluatePolicy(world, theta, T);
-    const values = { ...ev.values };
+    const ev = evaluatePolicyInto(world, theta, T, frame);
+    const extra: Record<string, number> = {};
     if (multipliers) {
       multipliers.write(T);
-      Object.assign(values, multiplierValues(world, multipliers.lambda));
+      Object.assign(extra, multiplierValues(world, multipliers.lambda));
     }
     if (ev.sycophancyGradient) {
       const dry =
@@ -122,10 +139,10 @@ export function createRun(world: World, options: RunOptions = {}): Run {
           ? trainWorld
           : { ...trainWorld, trainer: { ...world.trainer, update: 'gradient' as const } };
       const parts = createExactTrainer(dry, theta.slice(), seed).step(T, true).parts;
-      if (parts) Object.assign(values, pressures(world, ev.sycophancyGradient, parts, partKeys));
+      if (parts) Object.assign(extra, pressures(world, ev.sycophancyGradient, parts, partKeys));
     }
-    finalPoint = values;
-    record(T, values, ev.prob);
+    finalPoint = asRecord(extra);
+    record(T, extra, ev.prob);
   }
 
   const run: Run = {
@@ -139,16 +156,15 @@ export function createRun(world: World, options: RunOptions = {}): Run {
     step() {
       if (t >= T) return;
       const due = t % every === 0;
-      const ev = due ? evaluatePolicy(world, theta, t) : null;
+      const ev = due ? evaluatePolicyInto(world, theta, t, frame, probScratch) : null;
       const lambda = multipliers?.advance(t, theta);
       const out = trainer.step(t, due && ev?.sycophancyGradient != null);
       if (ev) {
-        const values = ev.values;
-        if (lambda) Object.assign(values, multiplierValues(world, lambda));
+        const extra: Record<string, number> = lambda ? multiplierValues(world, lambda) : {};
         if (ev.sycophancyGradient && out.parts)
-          Object.assign(values, pressures(world, ev.sycophancyGradient, out.parts, partKeys));
-        if (out.stats) Object.assign(values, out.stats);
-        record(t, values, ev.prob);
+          Object.assign(extra, pressures(world, ev.sycophancyGradient, out.parts, partKeys));
+        if (out.stats) Object.assign(extra, out.stats);
+        record(t, extra, ev.prob);
       }
       t++;
       if (t === T) recordFinal();
