@@ -17,7 +17,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { evaluatePolicy } from '../src/engine/metrics.ts';
+import { evaluatePolicyInto, metricKeys } from '../src/engine/metrics.ts';
 import { fastExp } from '../src/engine/fastexp.ts';
 import { effectiveWeights, mixedReward } from '../src/engine/mix.ts';
 import { stream } from '../src/engine/rng.ts';
@@ -382,8 +382,10 @@ async function incidentScenario(): Promise<void> {
     const trainer = trainers[world.trainer.kind]!(world, theta, 0);
     for (let t = 0; t < T; t++) trainer.step(t, t % every === 0);
   }, reps);
+  const frame = new Float64Array(metricKeys(world).length);
+  const prob = new Float64Array(world.contexts.length * world.actions.length);
   const metrics = time(() => {
-    for (let i = 0; i < points; i++) evaluatePolicy(world, world.initialTheta, i);
+    for (let i = 0; i < points; i++) evaluatePolicyInto(world, world.initialTheta, i, frame, prob);
   }, reps);
   table(
     ['part of the full run', 'ms'],
@@ -393,7 +395,7 @@ async function incidentScenario(): Promise<void> {
         `the same, with the pressure parts at ${fmt(points - 1, 0)} recorded steps`,
         fmt(withParts.best, 3),
       ],
-      [`evaluatePolicy at ${fmt(points, 0)} recorded points`, fmt(metrics.best, 3)],
+      [`evaluatePolicyInto at ${fmt(points, 0)} recorded points`, fmt(metrics.best, 3)],
       [
         'the rest (pressures, recording, the final point)',
         fmt(ts.best - withParts.best - metrics.best, 3),
