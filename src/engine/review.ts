@@ -501,7 +501,7 @@ function resolveProcess(p: string | LaunchProcess): [string, LaunchProcess] {
   return [p, found];
 }
 
-/** Runs a launch review of `candidate` against `control` under a named process. */
+/** Runs a launch review of `candidate` against `control` under the launch process named in `input`. */
 export function launchReview(input: LaunchReviewInput): ReviewResult {
   const ctx = reviewContext(input);
   const [name, launch] = resolveProcess(input.process ?? '2025-04');
