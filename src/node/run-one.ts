@@ -11,7 +11,7 @@ import type { NormalizedScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
 import { SCENARIO_SPEC } from '../scenario/format.ts';
 import { applySets } from '../scenario/set.ts';
-import { validate, type Issue } from '../scenario/spec.ts';
+import { specAt, validate, type Issue } from '../scenario/spec.ts';
 
 /** A scenario's raw data (extends resolved, base --set applied) and the name errors use. */
 export interface ScenarioSource {
@@ -60,6 +60,32 @@ export function patchedWorld(base: World, sc: NormalizedScenario, sets: string[]
   return { ...base, mix: { ...base.mix, weights } };
 }
 
+const WEIGHT_SET = /^mix\.weights\.([^.=]+)=(.*)$/s;
+const WEIGHT_SPEC = specAt(SCENARIO_SPEC, ['mix', 'weights', '_']) as { min: number; max: number };
+
+/**
+ * The sweep's fast path: when every override is `mix.weights.<signal>=<number>` with a number
+ * the format accepts, the world is `base` with those weights, built without copying and
+ * validating the whole scenario (which takes about as long as a third of a run). Anything else,
+ * including any value the format might reject, returns null and goes the full way, which gives
+ * the same world or the proper error (test/node/run-one.test.ts).
+ */
+export function weightOnlyWorld(base: World, sets: string[]): World | null {
+  let weights: Float64Array | null = null;
+  for (const set of sets) {
+    const m = WEIGHT_SET.exec(set.trim());
+    if (!m) return null;
+    const i = base.signals.findIndex((s) => s.name === m[1]);
+    const text = m[2].trim();
+    const v = Number(text);
+    if (i < 0 || text === '' || !Number.isFinite(v)) return null;
+    if (!(v >= WEIGHT_SPEC.min && v <= WEIGHT_SPEC.max)) return null;
+    (weights ??= Float64Array.from(base.mix.weights))[i] = v;
+  }
+  if (!weights || (base.mix.normalize && !weights.some((x) => x > 0))) return null;
+  return { ...base, mix: { ...base.mix, weights } };
+}
+
 /**
  * The world for overrides `sets`: validated, then patched from `base` or compiled. `compile` is
  * asked for only when needed.
@@ -71,6 +97,8 @@ export function worldFor(
   compile: () => Compile,
   flag = '--set',
 ): World {
+  const fast = weightOnlyWorld(base, sets);
+  if (fast) return fast;
   const raw = applyOverrides(src, sets, flag);
   const sc = validateScenario(raw, src.source);
   return patchedWorld(base, sc, sets) ?? compile()(sc, src.source);

@@ -365,24 +365,63 @@ function isEmptyDir(dir: string): boolean {
 
 const WORKER = fileURLToPath(new URL('./sweep-worker.mjs', import.meta.url));
 
-/** Task sent to a worker: the scenario (kept by the worker per key) and the runs to do. */
+/**
+ * Task sent to a worker: run indices of the setup named `key`. The setup itself comes along only
+ * when the worker may not hold it yet (src/node/sweep-worker.ts).
+ */
 export interface SweepTask {
-  setup: SweepWorkerData;
-  runs: { run: number; sets: string[]; seed: number }[];
+  key: string;
+  setup?: SweepWorkerData;
+  runs: number[];
 }
-/** A worker's answer: per run, the metric values or an error. */
-export type SweepTaskResult = (
-  | { run: number; values: (number | null)[] }
-  | { run: number; error: { input: boolean; message: string } }
-)[];
+/**
+ * A worker's answer: `values` holds each run's metric values in task order (runs × metrics, NaN =
+ * no value), `errors` the runs that failed; or `needSetup` when it does not hold the setup.
+ */
+export type SweepTaskResult =
+  | { values: Float64Array; errors: { run: number; input: boolean; message: string }[] }
+  | { needSetup: true };
 
-/** The scenario a worker runs (raw, and compiled with no overrides), by key. */
+/** The setup of a sweep as a worker needs it: scenario (raw, and compiled with no overrides),
+ * plan and metric keys, by key. */
 export interface SweepWorkerData {
   key: string;
   base: World;
   raw: Record<string, unknown>;
   source: string;
+  plan: Plan;
   metrics: string[];
+}
+
+/**
+ * A pool of sweep worker threads. `runSweep` starts one for the sweep and stops it at the end,
+ * unless it is given one: a session that runs several sweeps (a notebook, the benchmark, a
+ * script) keeps one pool, whose threads are started once and keep their compiled code and the
+ * last sweep's setup.
+ */
+export interface SweepPool {
+  readonly workers: number;
+  run(task: SweepTask): Promise<SweepTaskResult>;
+  /** Resolves when every thread has started and loaded the worker's code. */
+  ready(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** Starts a pool of `workers` sweep threads (they load their code while the caller goes on). */
+export function createSweepPool(workers: number): SweepPool {
+  const n = Math.max(1, Math.floor(workers));
+  const pool = new Piscina({ filename: WORKER, minThreads: n, maxThreads: n, idleTimeout: 1000 });
+  return {
+    workers: n,
+    run: (task) => pool.run(task) as Promise<SweepTaskResult>,
+    ready: async () => {
+      // A task that names no setup is answered at once by a thread that has loaded its code.
+      await Promise.all(
+        Array.from({ length: n }, () => pool.run({ key: '', runs: [] } satisfies SweepTask)),
+      );
+    },
+    destroy: () => pool.destroy(),
+  };
 }
 
 /** Plans a sweep: loads the scenario, checks the overrides and metrics, builds the plan. */
@@ -465,31 +504,25 @@ function worldWithoutTraining(src: LoadedSource, sets: string[]): void {
   }
 }
 
-/** Runs (or resumes) a sweep into `o.out`. */
-export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
+/**
+ * Runs (or resumes) a sweep into `o.out`, on `pool` when given (its size is the worker count),
+ * else on a pool of `o.workers` threads started for this sweep and stopped at its end.
+ */
+export async function runSweep(o: SweepOptions, pool?: SweepPool): Promise<SweepOutcome> {
   const t0 = performance.now();
-  // The workers start first: loading the scenario compiler takes them a while, and they can do
-  // it while this thread plans.
-  const workers = Math.max(1, Math.floor(o.workers));
-  const pool = new Piscina({
-    filename: WORKER,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-  });
+  if (pool) return sweepWith(pool, o, t0);
+  // The workers start first: loading their code takes them a while, and they can do it while
+  // this thread plans.
+  const own = createSweepPool(o.workers);
   try {
-    return await sweepWith(pool, workers, o, t0);
+    return await sweepWith(own, o, t0);
   } finally {
-    await pool.destroy();
+    await own.destroy();
   }
 }
 
-async function sweepWith(
-  pool: Piscina,
-  workers: number,
-  o: SweepOptions,
-  t0: number,
-): Promise<SweepOutcome> {
+async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<SweepOutcome> {
+  const workers = pool.workers;
   const { meta: planned, plan, src } = planSweep(o);
   const dir = o.out;
   await mkdir(dir, { recursive: true });
@@ -529,58 +562,68 @@ async function sweepWith(
 
   // ---- run what is left in worker threads -----------------------------------------------------
   if (todo.length > 0) {
-    const chunk = o.chunk ?? Math.max(1, Math.min(32, Math.ceil(todo.length / (workers * 16))));
+    // Tasks of many runs keep the per-task cost (a message each way) small against the work;
+    // at least 16 tasks per worker keep the workers evenly loaded to the end.
+    const chunk = o.chunk ?? Math.max(1, Math.min(128, Math.ceil(todo.length / (workers * 16))));
+    const key = identity(meta, false);
     const setup: SweepWorkerData = {
-      key: identity(meta, false),
+      key,
       base: src.base,
       raw: src.raw,
       source: src.source,
+      plan,
       metrics: meta.metrics,
     };
-    const tasks: SweepTask[] = [];
-    for (let i = 0; i < todo.length; i += chunk) {
-      tasks.push({
-        setup,
-        runs: todo.slice(i, i + chunk).map((run) => {
-          const pr = plannedRun(plan, run);
-          return { run, sets: runOverrides(plan, pr.values), seed: pr.seed };
-        }),
-      });
-    }
+    const tasks: number[][] = [];
+    for (let i = 0; i < todo.length; i += chunk) tasks.push(todo.slice(i, i + chunk));
+    const M = meta.metrics.length;
     const journal = new Journal(journalPath);
     let failure: Error | null = null;
+    const fail = (run: number, error: { input: boolean; message: string }) => {
+      if (failure) return;
+      const pr = plannedRun(plan, run);
+      const where = `run ${run} (${runOverrides(plan, pr.values).join(' ')}, seed ${pr.seed})`;
+      failure = error.input
+        ? new InputError('--vary', `${where}: ${error.message}`)
+        : new Error(`${where}: ${error.message}`);
+    };
     try {
       let next = 0;
+      // The first task each worker may get carries the setup; after that, only a task a worker
+      // answered with needSetup is sent again with it.
+      let withSetup = workers;
       const inFlight = new Set<Promise<void>>();
-      const submit = () => {
-        const task = tasks[next++];
-        const p: Promise<void> = (pool.run(task) as Promise<SweepTaskResult>).then((res) => {
-          inFlight.delete(p);
-          let lines = '';
-          for (const r of res) {
-            if ('error' in r) {
-              if (!failure) {
-                const pr = plannedRun(plan, r.run);
-                const where = `run ${r.run} (${runOverrides(plan, pr.values).join(' ')}, seed ${pr.seed})`;
-                failure = r.error.input
-                  ? new InputError('--vary', `${where}: ${r.error.message}`)
-                  : new Error(`${where}: ${r.error.message}`);
-              }
-              continue;
+      const submit = (runs: number[], sendSetup: boolean) => {
+        const p: Promise<void> = pool
+          .run({ key, runs, ...(sendSetup ? { setup } : {}) })
+          .then((res) => {
+            inFlight.delete(p);
+            if ('needSetup' in res) return submit(runs, true);
+            const failed = new Set(res.errors.map((e) => e.run));
+            for (const e of res.errors) fail(e.run, e);
+            let lines = '';
+            for (let i = 0; i < runs.length; i++) {
+              const run = runs[i];
+              if (failed.has(run) || done.has(run)) continue;
+              const values = Array.from(res.values.subarray(i * M, (i + 1) * M), (x) =>
+                Number.isFinite(x) ? x : null,
+              );
+              done.set(run, values);
+              lines += journalLine(run, values);
             }
-            if (done.has(r.run)) continue;
-            done.set(r.run, r.values);
-            lines += journalLine(r.run, r.values);
-          }
-          if (lines) journal.append(lines);
-          report();
-        });
+            if (lines) journal.append(lines);
+            report();
+          });
         inFlight.add(p);
       };
-      while (next < tasks.length && inFlight.size < workers * 2) submit();
+      const fill = () => {
+        while (!failure && next < tasks.length && inFlight.size < workers * 2)
+          submit(tasks[next++], withSetup-- > 0);
+      };
+      fill();
       while (inFlight.size > 0) {
         await Promise.race(inFlight);
-        while (!failure && next < tasks.length && inFlight.size < workers * 2) submit();
+        fill();
       }
     } finally {
       journal.close();

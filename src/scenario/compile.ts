@@ -93,20 +93,22 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
     e: Expression,
     scope: Record<string, number | string | boolean>,
     bounds?: { min?: number; max?: number },
-    where = '',
+    at: string | (() => string) = '',
   ): number => {
+    // `at` (where in the tables) is only spelled out for a message.
+    const where = () => (typeof at === 'string' ? at : at());
     let v: number;
     try {
       v = e.evaluate(scope);
     } catch (err) {
-      return fail(path, `${(err as Error).message}${where}`);
+      return fail(path, `${(err as Error).message}${where()}`);
     }
     if (!Number.isFinite(v))
-      fail(path, `"${e.source}" gave ${v}${where}, expected a finite number`);
+      fail(path, `"${e.source}" gave ${v}${where()}, expected a finite number`);
     if (bounds?.min !== undefined && v < bounds.min)
-      fail(path, `"${e.source}" gave ${v}${where}, expected ≥ ${bounds.min}`);
+      fail(path, `"${e.source}" gave ${v}${where()}, expected ≥ ${bounds.min}`);
     if (bounds?.max !== undefined && v > bounds.max)
-      fail(path, `"${e.source}" gave ${v}${where}, expected ≤ ${bounds.max}`);
+      fail(path, `"${e.source}" gave ${v}${where()}, expected ≤ ${bounds.max}`);
     return v;
   };
 
@@ -252,7 +254,8 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
     const e = expr(path, src, names);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const where = ` for situation "${contexts[(i / A) | 0].id}" and style "${actions[i % A].id}"`;
+      const where = () =>
+        ` for situation "${contexts[(i / A) | 0].id}" and style "${actions[i % A].id}"`;
       out[i] = evaluate(path, e, cellScopes[i], bounds, where);
     }
     return out;

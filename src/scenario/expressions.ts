@@ -161,7 +161,8 @@ export function compileExpression(source: string | number, names: ReadonlySet<st
     source,
     symbols: [...symbols],
     evaluate(scope) {
-      const v = code.evaluate({ ...scope });
+      // The scope is not copied: assignments are rejected above, so evaluation cannot change it.
+      const v = code.evaluate(scope);
       const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
       if (typeof x !== 'number')
         throw new ExpressionError(

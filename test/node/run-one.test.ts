@@ -5,7 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileScenario, normalizeScenario } from '../../src/scenario/compile.ts';
 import { applySets } from '../../src/scenario/set.ts';
 import { loadScenario } from '../../src/node/load.ts';
-import { finalMetrics, patchedWorld, validateScenario, worldFor } from '../../src/node/run-one.ts';
+import {
+  finalMetrics,
+  patchedWorld,
+  validateScenario,
+  weightOnlyWorld,
+  worldFor,
+} from '../../src/node/run-one.ts';
 import type { World } from '../../src/engine/types.ts';
 
 let loaded: ReturnType<typeof loadScenario>;
@@ -56,5 +62,36 @@ describe('mix-weight overrides without the compiler', () => {
     expect(() => worldFor(src, loaded.world, zero, () => compileScenario)).toThrow(
       /all weights are 0/,
     );
+  });
+
+  it('take the fast path (no copy, no validation) for plain weight values, same world', () => {
+    const w = fc.double({ min: 0, max: 1e6, noNaN: true });
+    fc.assert(
+      fc.property(w, w, (thumbs, memory) => {
+        const sets = [`mix.weights.thumbs=${thumbs}`, ` mix.weights.memory=${memory} `];
+        const fast = weightOnlyWorld(loaded.world, sets);
+        expect(fast).not.toBeNull();
+        expect(fast).toEqual(compiled(sets));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('leave anything the format might reject to the full path, which names the problem', () => {
+    const src = { raw: loaded.raw, source: 'x' };
+    const cases: [string, RegExp][] = [
+      ['mix.weights.thumbs=-1', /mix\.weights\.thumbs.*-1/],
+      ['mix.weights.thumbs=abc', /expected a number/],
+      ['mix.weights.thumbs=2e6', /mix\.weights\.thumbs/],
+      ['mix.weights.thumbs=', /expected a number/],
+      ['mix.weights.thumbs=Infinity', /finite/],
+      ['mix.weights.nosuch=1', /nosuch/],
+    ];
+    for (const [set, message] of cases) {
+      expect(weightOnlyWorld(loaded.world, [set])).toBeNull();
+      expect(() => worldFor(src, loaded.world, [set], () => compileScenario)).toThrow(message);
+    }
+    expect(weightOnlyWorld(loaded.world, ['mix.weights.thumbs=1', 'beta=0.1'])).toBeNull();
+    expect(weightOnlyWorld(loaded.world, [])).toBeNull();
   });
 });

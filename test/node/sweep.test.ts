@@ -11,6 +11,7 @@ import {
   journalLine,
   mergeSweeps,
   parseJournalLine,
+  createSweepPool,
   readSweep,
   recoverJournal,
   runSweep,
@@ -62,6 +63,28 @@ describe('a sweep in worker threads', () => {
     const two = join(tempDir('rewardmix-sweep-'), 'two');
     await runSweep(opts(two, { workers: 2, chunk: 3 }));
     expect(results(two)).toEqual(results(one));
+  });
+
+  it('a pool kept for several sweeps gives the same bytes; a worker without the setup asks for it', async () => {
+    const pool = createSweepPool(2);
+    try {
+      await pool.ready();
+      // A task naming a setup the worker was never sent is answered with needSetup, not run.
+      expect(await pool.run({ key: 'never sent', runs: [0] })).toEqual({ needSetup: true });
+      const base = tempDir('rewardmix-pool-');
+      // Another sweep first (other metrics, so another setup), then the one to compare, with
+      // one-run tasks so both workers get several and most tasks come without the setup.
+      await runSweep(opts(join(base, 'other'), { metrics: ['eval/sycophancy'] }), pool);
+      await runSweep(opts(join(base, 'again'), { chunk: 1 }), pool);
+      expect(results(join(base, 'again'))).toEqual(results(one));
+      const other = readSweep(join(base, 'other'));
+      expect(other.meta.metrics).toEqual(['eval/sycophancy']);
+      expect(other.rows.map((r) => r.metrics[0])).toEqual(
+        readSweep(one).rows.map((r) => r.metrics[0]),
+      );
+    } finally {
+      await pool.destroy();
+    }
   });
 
   it('shards merged give the same bytes as one sweep', async () => {
