@@ -253,11 +253,14 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   ): Float64Array => {
     const e = expr(path, src, names);
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const where = () =>
-        ` for situation "${contexts[(i / A) | 0].id}" and style "${actions[i % A].id}"`;
-      out[i] = evaluate(path, e, cellScopes[i], bounds, where);
-    }
+    for (let i = 0; i < n; i++)
+      out[i] = evaluate(
+        path,
+        e,
+        cellScopes[i],
+        bounds,
+        () => ` for situation "${contexts[(i / A) | 0].id}" and style "${actions[i % A].id}"`,
+      );
     return out;
   };
 
@@ -534,12 +537,64 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
         update: st.update,
       },
     };
-    const theta = world.initialTheta.slice();
-    const trainer = createExactTrainer(startWorld, theta, 0);
-    for (let t = 0; t < st.steps; t++) trainer.step(t, false);
-    if (!theta.every(Number.isFinite))
-      fail('start', 'the start run diverged (θ is not finite); lower start.learningRate');
-    world.initialTheta = theta;
+    const key = startKey(startWorld, st.steps);
+    let theta = startCache.get(key);
+    if (theta) {
+      // Most recently used last: the oldest entry is the first to go.
+      startCache.delete(key);
+    } else {
+      theta = world.initialTheta.slice();
+      const trainer = createExactTrainer(startWorld, theta, 0);
+      for (let t = 0; t < st.steps; t++) trainer.step(t, false);
+      if (!theta.every(Number.isFinite))
+        fail('start', 'the start run diverged (θ is not finite); lower start.learningRate');
+      if (startCache.size >= START_CACHE_SIZE) startCache.delete(startCache.keys().next().value!);
+    }
+    startCache.set(key, theta);
+    world.initialTheta = theta.slice();
   }
   return world;
+}
+
+// ---- the start model, trained once per distinct start run -----------------------------------------
+
+/**
+ * Trained start models by everything the start run reads (MODEL.md, "Start"): a sweep or a tuner
+ * that compiles the scenario for every run trains the same mainline model again and again unless
+ * the override changes what that run sees. The start run is the exact trainer, deterministic, so
+ * a model found here is the one training would give, bit for bit (test/scenario/compile.test.ts).
+ */
+const startCache = new Map<string, Float64Array>();
+const START_CACHE_SIZE = 64;
+
+/** Empties the start-model cache (tests compare with and without it). */
+export function clearStartCache(): void {
+  startCache.clear();
+}
+
+/**
+ * The exact bytes of what the start run reads: the mix weights and settings, β, the trainer
+ * settings, the policy (with its feature tables), the situations' weights, the reference, and
+ * the tables of the signals it weighs (a signal of weight 0 adds nothing to the mixed reward).
+ */
+function startKey(w: World, steps: number): string {
+  const bytes = (a: Float64Array) => {
+    const u = new Uint16Array(a.buffer, a.byteOffset, a.length * 4);
+    let out = '';
+    for (let i = 0; i < u.length; i += 4096) out += String.fromCharCode(...u.subarray(i, i + 4096));
+    return out;
+  };
+  const parts = [
+    JSON.stringify([steps, w.beta, w.trainer, w.mix.normalize, w.policy, w.contexts.length]),
+    bytes(w.mix.weights),
+    bytes(w.contextWeights),
+    bytes(w.referenceLogProbs),
+    bytes(w.initialTheta),
+  ];
+  w.signals.forEach((sig, i) => {
+    if (w.mix.weights[i] !== 0) parts.push(sig.name, bytes(sig.table));
+  });
+  if (w.policy.kind === 'linear')
+    for (const f of w.policy.features) parts.push(f, bytes(w.features[f]));
+  return parts.join('\u0000');
 }

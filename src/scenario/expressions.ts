@@ -104,6 +104,22 @@ export class ExpressionError extends Error {}
 export function compileExpression(source: string | number, names: ReadonlySet<string>): Expression {
   if (typeof source === 'number')
     return { source: String(source), symbols: [], evaluate: () => source };
+  // A scenario compiled again (a sweep over params, the explorer) meets the same expressions:
+  // parsing and checking them once per (source, names in scope) is enough.
+  const key = `${source}\u0000${[...names].join('\u0000')}`;
+  let e = compiled.get(key);
+  if (!e) {
+    e = parseChecked(source, names);
+    if (compiled.size >= CACHE_SIZE) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, e);
+  }
+  return e;
+}
+
+const compiled = new Map<string, Expression>();
+const CACHE_SIZE = 4096;
+
+function parseChecked(source: string, names: ReadonlySet<string>): Expression {
   let node: MathNode;
   try {
     node = parse(source);
