@@ -153,13 +153,13 @@ async function timedSweep(axes: Axis[], workers: number, pool?: SweepPool) {
 // that keeps one pool for its sweeps; createSweepPool). The target is about the sweep's
 // parallel efficiency, so it is judged warm; the cold figure shows what start-up adds.
 const reps = quick ? 1 : 3;
-const best = async (axes: Axis[], workers: number, warm: boolean) => {
+const best = async (kind: Kind, axes: Axis[], workers: number, warm: boolean) => {
   const all = [];
-  const pool = warm ? createSweepPool(workers) : undefined;
+  const pool = warm ? createSweepPool(workers, { compiler: kind === 'compiled' }) : undefined;
   try {
     if (pool) {
       await pool.ready();
-      await timedSweep(KINDS.weights.axes(3), workers, pool); // the threads' code warm
+      await timedSweep(KINDS[kind].axes(5), workers, pool); // the threads' code loaded and warm
     }
     for (let r = 0; r < reps; r++) all.push(await timedSweep(axes, workers, pool));
   } finally {
@@ -174,8 +174,8 @@ for (const k of Object.keys(KINDS) as Kind[]) {
   console.log(`| 441-run grid: ${KINDS[k].label} | 1 worker | ${W} workers | speedup |`);
   console.log('| --- | ---: | ---: | ---: |');
   for (const warm of [true, false]) {
-    const g1 = await best(KINDS[k].axes(21), 1, warm);
-    const gW = await best(KINDS[k].axes(21), W, warm);
+    const g1 = await best(k, KINDS[k].axes(21), 1, warm);
+    const gW = await best(k, KINDS[k].axes(21), W, warm);
     fig[warm ? 'warm' : 'cold'] = {
       wallMs: { 1: g1.wall, [W]: gW.wall },
       speedup: g1.wall / gW.wall,

@@ -66,6 +66,24 @@ export function parseScenarioText(text: string, file: string): Record<string, un
   return v as Record<string, unknown>;
 }
 
+/**
+ * Parsed scenario files by path and content: a session that loads the same scenario again (the
+ * sweep's planning, the explorer, a notebook) skips the YAML parser. Every caller gets its own
+ * copy. Errors are not cached: the file is parsed again and the same error thrown.
+ */
+const parsedFiles = new Map<string, Record<string, unknown>>();
+
+function parseCached(text: string, abs: string): Record<string, unknown> {
+  const key = `${abs}\u0000${text}`;
+  let raw = parsedFiles.get(key);
+  if (!raw) {
+    raw = parseScenarioText(text, abs);
+    if (parsedFiles.size >= 64) parsedFiles.delete(parsedFiles.keys().next().value!);
+    parsedFiles.set(key, raw);
+  }
+  return structuredClone(raw);
+}
+
 function readRaw(file: string, chain: string[], texts: string[]): Record<string, unknown> {
   const abs = resolve(file);
   const src = displayPath(abs);
@@ -85,7 +103,7 @@ function readRaw(file: string, chain: string[], texts: string[]): Record<string,
     );
   }
   texts.push(text);
-  const raw = parseScenarioText(text, abs);
+  const raw = parseCached(text, abs);
   if (raw.extends === undefined) return raw;
   if (typeof raw.extends !== 'string')
     throw new InputError(

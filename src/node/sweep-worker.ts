@@ -12,6 +12,7 @@
  * compiler, once. Errors come back per run rather than as exceptions, so the main thread can say
  * which run failed.
  */
+import { workerData } from 'node:worker_threads';
 import { plannedRun, runOverrides, type Plan } from '../engine/analysis/plan.ts';
 import type { World } from '../engine/types.ts';
 import { isInputError } from '../scenario/errors.ts';
@@ -20,6 +21,12 @@ import type { SweepTask, SweepTaskResult } from './sweep.ts';
 
 let compile: Compile | null = null;
 const NEED_COMPILER = new Error('the scenario compiler is not loaded yet');
+let compilerLoading: Promise<Compile> | null = null;
+const loadCompiler = () =>
+  (compilerLoading ??= import('../scenario/compile.ts').then((m) => m.compileScenario));
+// A pool started for a sweep that will compile says so: the compiler (its expression engine is
+// most of a worker's start-up) then loads while the main thread plans.
+if ((workerData as { preloadCompiler?: boolean } | null)?.preloadCompiler) void loadCompiler();
 
 function needCompile(): Compile {
   if (!compile) throw NEED_COMPILER;
@@ -56,7 +63,7 @@ export default async function runTask(task: SweepTask): Promise<SweepTaskResult>
         for (let k = 0; k < M; k++) values[i * M + k] = final[metrics[k]] ?? NaN;
       } catch (e) {
         if (e === NEED_COMPILER) {
-          compile = (await import('../scenario/compile.ts')).compileScenario;
+          compile = await loadCompiler();
           continue;
         }
         errors.push({ run, input: isInputError(e), message: (e as Error).message });

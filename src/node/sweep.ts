@@ -407,10 +407,20 @@ export interface SweepPool {
   destroy(): Promise<void>;
 }
 
-/** Starts a pool of `workers` sweep threads (they load their code while the caller goes on). */
-export function createSweepPool(workers: number): SweepPool {
+/**
+ * Starts a pool of `workers` sweep threads (they load their code while the caller goes on).
+ * `compiler`: the sweeps will vary more than mix weights, so the threads load the scenario
+ * compiler at once rather than at their first run.
+ */
+export function createSweepPool(workers: number, options: { compiler?: boolean } = {}): SweepPool {
   const n = Math.max(1, Math.floor(workers));
-  const pool = new Piscina({ filename: WORKER, minThreads: n, maxThreads: n, idleTimeout: 1000 });
+  const pool = new Piscina({
+    filename: WORKER,
+    minThreads: n,
+    maxThreads: n,
+    idleTimeout: 1000,
+    workerData: { preloadCompiler: options.compiler === true },
+  });
   return {
     workers: n,
     run: (task) => pool.run(task) as Promise<SweepTaskResult>,
@@ -513,7 +523,9 @@ export async function runSweep(o: SweepOptions, pool?: SweepPool): Promise<Sweep
   if (pool) return sweepWith(pool, o, t0);
   // The workers start first: loading their code takes them a while, and they can do it while
   // this thread plans.
-  const own = createSweepPool(o.workers);
+  const own = createSweepPool(o.workers, {
+    compiler: !o.axes.every((a) => /^mix\.weights\.[^.]+$/.test(a.path)),
+  });
   try {
     return await sweepWith(own, o, t0);
   } finally {

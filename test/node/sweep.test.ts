@@ -17,6 +17,7 @@ import {
   runSweep,
   type SweepOptions,
 } from '../../src/node/sweep.ts';
+import { createRunner, loadSource } from '../../src/node/what-if.ts';
 import { ROOT, rewardmix, tempDir, UPDATE } from '../cli/helpers.ts';
 
 // Cheap runs: a short start model and 20 steps.
@@ -85,6 +86,20 @@ describe('a sweep in worker threads', () => {
     } finally {
       await pool.destroy();
     }
+  });
+
+  it('varies a declared param: the workers compile each run, same values as in-process', async () => {
+    const dir = join(tempDir('rewardmix-param-'), 'param');
+    const axes: Axis[] = [{ path: 'params.approvalBias', from: 0, to: 2, levels: 3 }];
+    await runSweep(opts(dir, { axes, seeds: 1, workers: 2, chunk: 1 }));
+    const { meta, rows } = readSweep(dir);
+    const runOne = createRunner(loadSource(UPDATE, SETS));
+    for (const r of rows) {
+      const final = runOne([`params.approvalBias=${r.values[0]}`], r.seed);
+      expect(r.metrics).toEqual(meta.metrics.map((k) => final[k]));
+    }
+    const syc = rows.map((r) => r.metrics[0] as number);
+    expect(new Set(syc).size).toBe(3); // the param matters
   });
 
   it('shards merged give the same bytes as one sweep', async () => {
