@@ -12,5 +12,5 @@ export {
   type DisplayBundle,
 } from './notebook.ts';
 export { gatherReport, loadTheme, writeReport, reportFiles } from './report.ts';
-export { runSweep, mergeSweeps, readSweep } from './sweep.ts';
+export { createSweepPool, runSweep, mergeSweeps, readSweep, type SweepPool } from './sweep.ts';
 export { tippingPoint, tune, loadSource, worldWith, finalMetrics } from './what-if.ts';

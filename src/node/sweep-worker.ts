@@ -12,7 +12,7 @@
  * compiler, once. Errors come back per run rather than as exceptions, so the main thread can say
  * which run failed.
  */
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import { plannedRun, runOverrides, type Plan } from '../engine/analysis/plan.ts';
 import type { World } from '../engine/types.ts';
 import { isInputError } from '../scenario/errors.ts';
@@ -71,5 +71,5 @@ export default async function runTask(task: SweepTask): Promise<SweepTaskResult>
       break;
     }
   }
-  return { values, errors };
+  return { values, errors, thread: threadId };
 }

@@ -48,6 +48,7 @@ import type { World } from '../engine/types.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
 import { writeFileAtomicSync } from './fs.ts';
+import runTaskHere from './sweep-worker.ts';
 import { displayPath, loadScenario } from './load.ts';
 import {
   checkMetricKeys,
@@ -124,8 +125,13 @@ export interface SweepOptions {
   /** Written into sweep.json (command line, version…). */
   provenance?: Record<string, unknown>;
   onProgress?: (p: SweepProgress) => void;
-  /** Runs per task sent to a worker (default: about 16 tasks per worker, 1 to 32 runs each). */
+  /** Runs per task sent to a worker (default: about 16 tasks per worker, 1 to 128 runs each). */
   chunk?: number;
+  /**
+   * Whether this thread runs runs while the workers start (default true). False: every run in a
+   * worker (tests use it to check both ways give the same bytes).
+   */
+  mainThreadHelps?: boolean;
 }
 
 export interface SweepOutcome {
@@ -379,7 +385,12 @@ export interface SweepTask {
  * no value), `errors` the runs that failed; or `needSetup` when it does not hold the setup.
  */
 export type SweepTaskResult =
-  | { values: Float64Array; errors: { run: number; input: boolean; message: string }[] }
+  | {
+      values: Float64Array;
+      errors: { run: number; input: boolean; message: string }[];
+      /** The worker thread's id (0: the main thread). */
+      thread: number;
+    }
   | { needSetup: true };
 
 /** The setup of a sweep as a worker needs it: scenario (raw, and compiled with no overrides),
@@ -586,8 +597,8 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       plan,
       metrics: meta.metrics,
     };
-    const tasks: number[][] = [];
-    for (let i = 0; i < todo.length; i += chunk) tasks.push(todo.slice(i, i + chunk));
+    let taken = 0;
+    const take = (k: number) => todo.slice(taken, (taken += k));
     const M = meta.metrics.length;
     const journal = new Journal(journalPath);
     let failure: Error | null = null;
@@ -599,8 +610,34 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
         ? new InputError('--vary', `${where}: ${error.message}`)
         : new Error(`${where}: ${error.message}`);
     };
+    /** Journals a task's answer; false when the worker asked for the setup. */
+    const record = (runs: number[], res: SweepTaskResult): boolean => {
+      if ('needSetup' in res) return false;
+      if (res.thread) answered.add(res.thread);
+      const failed = new Set(res.errors.map((e) => e.run));
+      for (const e of res.errors) fail(e.run, e);
+      let lines = '';
+      for (let i = 0; i < runs.length; i++) {
+        const run = runs[i];
+        if (failed.has(run) || done.has(run)) continue;
+        const values = Array.from(res.values.subarray(i * M, (i + 1) * M), (x) =>
+          Number.isFinite(x) ? x : null,
+        );
+        done.set(run, values);
+        lines += journalLine(run, values);
+      }
+      if (lines) journal.append(lines);
+      report();
+      return true;
+    };
+    // Threads that have answered a task: until all have, they are still starting (loading their
+    // code), and this thread runs runs itself in the meantime, in small pieces so it notices
+    // answers soon. The runs are the same pure function wherever they run, so where a run ran
+    // does not change its values (test/node/sweep.test.ts).
+    const answered = new Set<number>();
+    const local = o.mainThreadHelps ?? true;
+    const localChunk = Math.max(1, Math.ceil(chunk / 8));
     try {
-      let next = 0;
       // The first task each worker may get carries the setup; after that, only a task a worker
       // answered with needSetup is sent again with it.
       let withSetup = workers;
@@ -610,31 +647,25 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
           .run({ key, runs, ...(sendSetup ? { setup } : {}) })
           .then((res) => {
             inFlight.delete(p);
-            if ('needSetup' in res) return submit(runs, true);
-            const failed = new Set(res.errors.map((e) => e.run));
-            for (const e of res.errors) fail(e.run, e);
-            let lines = '';
-            for (let i = 0; i < runs.length; i++) {
-              const run = runs[i];
-              if (failed.has(run) || done.has(run)) continue;
-              const values = Array.from(res.values.subarray(i * M, (i + 1) * M), (x) =>
-                Number.isFinite(x) ? x : null,
-              );
-              done.set(run, values);
-              lines += journalLine(run, values);
-            }
-            if (lines) journal.append(lines);
-            report();
+            if (!record(runs, res)) submit(runs, true);
           });
         inFlight.add(p);
       };
       const fill = () => {
-        while (!failure && next < tasks.length && inFlight.size < workers * 2)
-          submit(tasks[next++], withSetup-- > 0);
+        while (!failure && taken < todo.length && inFlight.size < workers * 2)
+          submit(take(chunk), withSetup-- > 0);
       };
       fill();
-      while (inFlight.size > 0) {
-        await Promise.race(inFlight);
+      while (inFlight.size > 0 || (!failure && taken < todo.length)) {
+        if (local && !failure && taken < todo.length && answered.size < workers) {
+          const runs = take(localChunk);
+          const task: SweepTask = { key, runs, setup };
+          record(runs, await runTaskHere(task));
+          // Let the workers' answers in before deciding again.
+          await new Promise<void>((r) => setImmediate(r));
+        } else if (inFlight.size > 0) {
+          await Promise.race(inFlight);
+        }
         fill();
       }
     } finally {

@@ -43,7 +43,8 @@ describe('a sweep in worker threads', () => {
   let one: string;
   beforeAll(async () => {
     one = join(tempDir('rewardmix-sweep-'), 'one');
-    await runSweep(opts(one, { workers: 1 }));
+    // Every run in the worker; the other sweeps here let this thread run some while theirs start.
+    await runSweep(opts(one, { workers: 1, mainThreadHelps: false }));
   });
 
   it('writes one row per run in plan order, with parameters, seed and metrics', () => {
