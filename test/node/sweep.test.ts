@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { aggregateRows, summaryRows } from '../../src/engine/analysis/aggregate.ts';
 import type { Axis } from '../../src/engine/analysis/plan.ts';
 import {
   FILES,
@@ -14,7 +15,11 @@ import {
   createSweepPool,
   readSweep,
   recoverJournal,
+  resultsFiles,
+  rowRecords,
   runSweep,
+  type SweepMeta,
+  type SweepRow,
   type SweepOptions,
 } from '../../src/node/sweep.ts';
 import { createRunner, loadSource } from '../../src/node/what-if.ts';
@@ -205,4 +210,67 @@ describe('resume after SIGKILL (the CLI)', () => {
       .map((l) => JSON.parse(l).run as number);
     expect(new Set(runs).size).toBe(runs.length); // no duplicates in the journal either
   }, 180_000);
+});
+
+describe('the results files', () => {
+  /** The files by their definition: one record per row (rowRecords), summaries by aggregateRows. */
+  function byDefinition(meta: SweepMeta, rows: SweepRow[]): Record<string, string> {
+    const cell = (x: string | number | null) =>
+      x === null ? '' : typeof x === 'number' ? (Number.isFinite(x) ? String(x) : '') : x;
+    const records = rowRecords(meta, rows);
+    const paths = meta.plan.axes.map((a) => a.path);
+    const cols = ['run', 'point', 'seed', ...paths, ...meta.metrics];
+    const csv = [cols.join(','), ...records.map((r) => cols.map((c) => cell(r[c])).join(','))];
+    const jsonl = records.map((r) => JSON.stringify(r)).join('\n');
+    const srows = summaryRows(
+      aggregateRows(
+        records.map((r) =>
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? NaN : v])),
+        ),
+        paths,
+        meta.metrics,
+        meta.plan.planSeed,
+      ),
+    );
+    const scols = srows.length ? Object.keys(srows[0]) : ['point', ...paths, 'n'];
+    const summary = [scols.join(','), ...srows.map((r) => scols.map((c) => cell(r[c])).join(','))];
+    return {
+      [FILES.jsonl]: jsonl + (jsonl ? '\n' : ''),
+      [FILES.csv]: csv.join('\n') + '\n',
+      [FILES.summary]: summary.join('\n') + '\n',
+    };
+  }
+
+  it('are written out directly with the same bytes as their definition', () => {
+    const meta = {
+      plan: {
+        axes: [
+          { path: 'mix.weights.thumbs', from: 0, to: 1, levels: 3 },
+          { path: 'params.x', from: -1, to: 1, levels: 2 },
+        ],
+        planSeed: 7,
+      },
+      metrics: ['eval/sycophancy', 'ab/thumbs_up', 'objective/kl'],
+    } as unknown as SweepMeta;
+    // 6 points × 3 seeds, run order point-major; missing and non-finite values, negative zero
+    const rows: SweepRow[] = [];
+    for (let run = 0; run < 18; run++) {
+      const point = Math.floor(run / 3);
+      const v = (k: number) => Math.sin(run * 7.3 + k) / 3;
+      rows.push({
+        run,
+        point,
+        seed: 1 + (run % 3),
+        values: [(point % 3) / 2, point < 3 ? -1 : 1],
+        metrics: [
+          run === 4 ? null : v(0),
+          run === 5 ? NaN : v(1) * 1e-9,
+          point === 2 ? -0 : run % 5 === 0 ? Infinity : v(2),
+        ],
+      });
+    }
+    expect(resultsFiles(meta, rows)).toEqual(byDefinition(meta, rows));
+    expect(resultsFiles(meta, [])).toEqual(byDefinition(meta, []));
+    expect(resultsFiles(meta, rows)[FILES.summary]).toContain('eval/sycophancy:lo');
+  });
 });
