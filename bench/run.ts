@@ -17,11 +17,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { evaluatePolicyInto, metricKeys } from '../src/engine/metrics.ts';
+import { createPolicyEvaluator, doubles } from '../src/engine/metrics.ts';
 import { fastExp } from '../src/engine/fastexp.ts';
 import { effectiveWeights, mixedReward } from '../src/engine/mix.ts';
 import { stream } from '../src/engine/rng.ts';
 import { simulate } from '../src/engine/run.ts';
+import { createExactTrainer } from '../src/engine/trainers/exact.ts';
 import { trainers } from '../src/engine/trainers/index.ts';
 import type { NoiseModel, TrainerConfig, World } from '../src/engine/types.ts';
 import { worldFromTables } from '../src/engine/world.ts';
@@ -372,32 +373,51 @@ async function incidentScenario(): Promise<void> {
   );
   figures.incident = { world: world.name, C, A, steps: T, trainer: world.trainer.kind, ms: ts };
 
-  // where the time goes: the updates alone, the metrics of every recorded point, the parts
+  // where the time goes: the updates alone, with the pressures, the metrics of every recorded
+  // point. The run driver's way: one evaluator (plain-array copies of the tables) and, for the
+  // exact trainer with a tabular policy, stepPressures on a plain copy of θ (run.ts).
   const every = Math.max(1, Math.ceil(T / 500)); // run.ts's default recordEvery
   const points = Math.floor((T - 1) / every) + 2;
   const reps = quick ? 5 : 50;
   const bare = time(() => trainSteps(world, T), reps);
+  const evaluator = createPolicyEvaluator(world);
+  const frame = new Float64Array(evaluator.keys.length);
+  evaluator.evaluate(world.initialTheta, 0, frame);
+  const gradient = evaluator.gradient?.slice() ?? null; // θ₀'s, for every step: timing only
+  const tabular = world.policy.kind === 'tabular';
   const withParts = time(() => {
     const theta = world.initialTheta.slice();
+    if (world.trainer.kind === 'exact' && gradient) {
+      const trainer = createExactTrainer(world, theta);
+      const sums = new Float64Array(trainer.partCount);
+      const mirror = tabular ? doubles(theta.length, theta) : undefined;
+      for (let t = 0; t < T; t++) {
+        if (t % every === 0) trainer.stepPressures(t, gradient, sums, true, mirror);
+        else trainer.step(t, false);
+      }
+      return;
+    }
     const trainer = trainers[world.trainer.kind]!(world, theta, 0);
     for (let t = 0; t < T; t++) trainer.step(t, t % every === 0);
   }, reps);
-  const frame = new Float64Array(metricKeys(world).length);
-  const prob = new Float64Array(world.contexts.length * world.actions.length);
+  const thetaPlain = doubles(world.initialTheta.length, world.initialTheta);
   const metrics = time(() => {
-    for (let i = 0; i < points; i++) evaluatePolicyInto(world, world.initialTheta, i, frame, prob);
+    for (let i = 0; i < points; i++) {
+      if (tabular) evaluator.evaluatePlain(thetaPlain, i, frame);
+      else evaluator.evaluate(world.initialTheta, i, frame);
+    }
   }, reps);
   table(
     ['part of the full run', 'ms'],
     [
       [`${fmt(T, 0)} updates (trainer.step alone)`, fmt(bare.best, 3)],
       [
-        `the same, with the pressure parts at ${fmt(points - 1, 0)} recorded steps`,
+        `the same, with the pressures at ${fmt(points - 1, 0)} recorded steps`,
         fmt(withParts.best, 3),
       ],
-      [`evaluatePolicyInto at ${fmt(points, 0)} recorded points`, fmt(metrics.best, 3)],
+      [`the metrics (policy evaluator) at ${fmt(points, 0)} recorded points`, fmt(metrics.best, 3)],
       [
-        'the rest (pressures, recording, the final point)',
+        'the rest (recording, the final point, setup)',
         fmt(ts.best - withParts.best - metrics.best, 3),
       ],
     ],

@@ -3,7 +3,7 @@
  * "Metrics"), and the gradient of eval/sycophancy that the pressure decomposition projects on.
  */
 import { effectiveWeights } from './mix.ts';
-import { logitShift, policyFeatures, softmaxRows } from './policy.ts';
+import { policyFeatures } from './policy.ts';
 import type { World } from './types.ts';
 
 /** The metric catalogue: every key a run can record, with a one-line meaning. */
@@ -32,7 +32,7 @@ export const METRIC_DOCS: Record<string, string> = {
 /** The policy at θ and what it implies, at step t. */
 export interface PolicyEvaluation {
   prob: Float64Array;
-  /** log π (a scratch buffer: valid until the next evaluation of the same world). */
+  /** log π. */
   logProb: Float64Array;
   /** Metric values by key, in a stable order. */
   values: Record<string, number>;
@@ -40,7 +40,272 @@ export interface PolicyEvaluation {
   sycophancyGradient: Float64Array | null;
 }
 
-function setAverage(set: Float64Array, prob: Float64Array, table: Float64Array, A: number): number {
+/** Per-world constants of the metrics: the keys of a metrics frame, in slot order. */
+const keyCache = new WeakMap<World, string[]>();
+
+/** The keys of the metrics frame `evaluatePolicyInto` writes, in slot order. */
+export function metricKeys(world: World): string[] {
+  let keys = keyCache.get(world);
+  if (!keys) {
+    keys = [];
+    for (const s of world.signals)
+      keys.push(`rewards/${s.name}/mean`, `rewards/${s.name}/weighted`, `weights/${s.name}`);
+    keys.push('reward/mixed', 'objective/kl', 'objective/entropy', 'objective/j');
+    if (world.features['sycophantic'])
+      keys.push(
+        'eval/sycophancy',
+        ...Object.keys(world.sets.groups).map((name) => `eval/sycophancy/${name}`),
+      );
+    if (world.features['correct']) keys.push('eval/accuracy');
+    if (world.users.length > 0) keys.push('ab/thumbs_up');
+    keyCache.set(world, keys);
+  }
+  return keys;
+}
+
+/**
+ * A plain array of doubles (V8: PACKED_DOUBLE_ELEMENTS) of length n, copied from `src` if given.
+ * The evaluator and the exact trainer's pressure kernel work on these rather than on typed
+ * arrays: once any ArrayBuffer in the process has been detached (tsx's module loader does it),
+ * V8 guards every typed-array access in optimized code, which costs more than the loads.
+ */
+export function doubles(n: number, src?: ArrayLike<number>): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0.5);
+  if (src) for (let i = 0; i < n; i++) a[i] = src[i];
+  return a;
+}
+
+/**
+ * Evaluates policies of one world step after step (the run driver's hot path): the world's
+ * tables are copied once into plain arrays (see `doubles`), and each evaluation writes the
+ * metrics into a frame (slots in `keys` order) and leaves π, log π and ∇_θ eval/sycophancy in
+ * scratch arrays. The world must not change while an evaluator is in use.
+ */
+export interface PolicyEvaluator {
+  /** The keys of the frame, in slot order (`metricKeys(world)`). */
+  readonly keys: string[];
+  /** π at the last evaluation (C·A). Scratch: valid until the next evaluation. */
+  readonly prob: number[];
+  /** log π at the last evaluation (C·A). Scratch. */
+  readonly logProb: number[];
+  /** ∇_θ eval/sycophancy (θ space) at the last evaluation, or null when the world has no
+   * `sycophantic` feature. Scratch. */
+  readonly gradient: number[] | null;
+  /** Evaluates π_θ at step t, writing the metrics into `out` in `keys` order. */
+  evaluate(theta: Float64Array, t: number, out: Float64Array): void;
+  /** The same with θ as a plain array (a run's copy of θ: no typed-array reads). */
+  evaluatePlain(theta: number[], t: number, out: Float64Array): void;
+}
+
+/** An evaluator of policies in `world` (see PolicyEvaluator). */
+export function createPolicyEvaluator(world: World): PolicyEvaluator {
+  const C = world.contexts.length;
+  const A = world.actions.length;
+  const n = C * A;
+  const S = world.signals.length;
+  const keys = metricKeys(world);
+  const tabular = world.policy.kind === 'tabular';
+  const features = policyFeatures(world).map((f) => doubles(n, f));
+  const K = tabular ? n : features.length;
+  const ref = doubles(n, world.referenceLogProbs);
+  const p = doubles(C, world.contextWeights);
+  const tables = world.signals.map((sig) => doubles(n, sig.table));
+  const sycFeature = world.features['sycophantic'];
+  const syc = sycFeature ? doubles(n, sycFeature) : null;
+  const correctFeature = world.features['correct'];
+  const correct = correctFeature ? doubles(n, correctFeature) : null;
+  const sycSet = doubles(C, world.sets.sycophancy);
+  const groups = Object.values(world.sets.groups).map((set) => doubles(C, set));
+  const accuracy = doubles(C, world.sets.accuracy);
+  const deployment = doubles(C, world.sets.deployment);
+  const users = world.users.map((u) => ({
+    weight: u.weight,
+    up: doubles(n, u.up),
+    down: doubles(n, u.down),
+  }));
+  const beta = world.beta;
+  // scratch
+  const h = doubles(n);
+  const prob = doubles(n);
+  const logProb = doubles(n);
+  const gh = doubles(n);
+  const gtheta = tabular ? gh : doubles(K);
+  const ec = doubles(C);
+  const means = doubles(S);
+  const rowMax = doubles(C);
+  const rowSum = doubles(C);
+  const w = new Float64Array(S);
+
+  return {
+    keys,
+    prob,
+    logProb,
+    gradient: syc ? gtheta : null,
+    evaluate(theta: Float64Array, t: number, out: Float64Array): void {
+      if (tabular) for (let i = 0; i < n; i++) h[i] = theta[i];
+      else linearShift(theta);
+      evaluateAt(h, t, out);
+    },
+    evaluatePlain(theta: number[], t: number, out: Float64Array): void {
+      if (tabular) {
+        evaluateAt(theta, t, out); // h_θ = θ
+        return;
+      }
+      linearShift(theta);
+      evaluateAt(h, t, out);
+    },
+  };
+
+  /** h_θ = Σ_k θ_k F_k of a linear policy into h (logitShift's arithmetic). */
+  function linearShift(theta: ArrayLike<number>): void {
+    for (let i = 0; i < n; i++) h[i] = 0;
+    for (let k = 0; k < features.length; k++) {
+      const th = theta[k];
+      if (th === 0) continue;
+      const f = features[k];
+      for (let i = 0; i < n; i++) h[i] += th * f[i];
+    }
+  }
+
+  /** The evaluation at logit shift h (C·A). */
+  function evaluateAt(h: number[], t: number, out: Float64Array): void {
+    // ---- the policy (softmaxRows' arithmetic) ---------------------------------------------
+    softmaxPlain(ref, h, C, A, prob, logProb, rowMax, rowSum);
+    effectiveWeights(world, t, w);
+    let k = 0;
+
+    // ---- rewards ----------------------------------------------------------------------------
+    setAverages(p, prob, tables, A, means);
+    let mixed = 0;
+    for (let i = 0; i < S; i++) {
+      const mean = means[i];
+      out[k++] = mean;
+      out[k++] = w[i] * mean;
+      out[k++] = w[i];
+      mixed += w[i] * mean;
+    }
+    out[k++] = mixed;
+
+    // ---- objective (and E_π sycophantic per situation, for the evals) ------------------------
+    // E_π sycophantic per situation is computed once and shared by eval/sycophancy, its groups
+    // and the gradient (each sum in the same order as a separate pass would take it).
+    let kl = 0;
+    let entropy = 0;
+    for (let c = 0, row = 0; c < C; c++, row += A) {
+      let klc = 0;
+      let hc = 0;
+      if (syc) {
+        let e = 0;
+        for (let a = 0, j = row; a < A; a++, j++) {
+          const pa = prob[j];
+          e += pa * syc[j];
+          if (pa === 0) continue;
+          klc += pa * (logProb[j] - ref[j]);
+          hc -= pa * logProb[j];
+        }
+        ec[c] = e;
+      } else {
+        for (let a = 0, j = row; a < A; a++, j++) {
+          const pa = prob[j];
+          if (pa === 0) continue;
+          klc += pa * (logProb[j] - ref[j]);
+          hc -= pa * logProb[j];
+        }
+      }
+      kl += p[c] * klc;
+      entropy += p[c] * hc;
+    }
+    out[k++] = kl;
+    out[k++] = entropy;
+    out[k++] = mixed - beta * kl;
+
+    // ---- evals --------------------------------------------------------------------------------
+    if (syc) {
+      out[k++] = setSum(sycSet, ec);
+      for (const set of groups) out[k++] = setSum(set, ec);
+      // ∂S/∂h = q π (syc − E_π syc) for S = Σ_c q(c) Σ_a π(a|c) syc[c,a], then into θ space
+      for (let c = 0, row = 0; c < C; c++, row += A) {
+        const qc = sycSet[c];
+        if (qc === 0) {
+          for (let a = 0; a < A; a++) gh[row + a] = 0;
+          continue;
+        }
+        const e = ec[c];
+        for (let a = 0; a < A; a++) gh[row + a] = qc * prob[row + a] * (syc[row + a] - e);
+      }
+      if (!tabular) {
+        for (let f = 0; f < K; f++) {
+          const feat = features[f];
+          let s = 0;
+          for (let i = 0; i < n; i++) s += gh[i] * feat[i];
+          gtheta[f] = s;
+        }
+      }
+    }
+    if (correct) out[k++] = setAverage(accuracy, prob, correct, A);
+    if (users.length > 0) {
+      // thumbsUpShare's arithmetic
+      let ups = 0;
+      let downs = 0;
+      for (const seg of users) {
+        const { up, down, weight } = seg;
+        for (let c = 0, row = 0; c < C; c++, row += A) {
+          const d = deployment[c] * weight;
+          if (d === 0) continue;
+          for (let a = 0; a < A; a++) {
+            const dp = d * prob[row + a];
+            ups += dp * up[row + a];
+            downs += dp * down[row + a];
+          }
+        }
+      }
+      out[k++] = ups + downs > 0 ? ups / (ups + downs) : 0;
+    }
+  }
+}
+
+/** softmaxRows (policy.ts) on plain arrays: the same arithmetic, in the same order. */
+function softmaxPlain(
+  ref: number[],
+  h: number[],
+  C: number,
+  A: number,
+  prob: number[],
+  logProb: number[],
+  rowMax: number[],
+  rowSum: number[],
+): void {
+  for (let c = 0, row = 0; c < C; c++, row += A) {
+    let m = -Infinity;
+    for (let a = 0; a < A; a++) {
+      const z = ref[row + a] + h[row + a];
+      logProb[row + a] = z;
+      if (z > m) m = z;
+    }
+    let s = 0;
+    for (let a = 0; a < A; a++) {
+      const e = Math.exp(logProb[row + a] - m);
+      prob[row + a] = e;
+      s += e;
+    }
+    rowMax[c] = m;
+    rowSum[c] = s;
+  }
+  // the logarithms after all the exponentials: independent of one another, they need not wait
+  for (let c = 0, row = 0; c < C; c++, row += A) {
+    const s = rowSum[c];
+    const inv = 1 / s;
+    const lse = rowMax[c] + Math.log(s);
+    for (let a = 0; a < A; a++) {
+      prob[row + a] *= inv;
+      logProb[row + a] -= lse;
+    }
+  }
+}
+
+/** Σ_c set(c) Σ_a π(a|c) table[c,a] over the situations with set(c) ≠ 0. */
+function setAverage(set: number[], prob: number[], table: number[], A: number): number {
   let s = 0;
   for (let c = 0, row = 0; c < set.length; c++, row += A) {
     const q = set[c];
@@ -52,61 +317,79 @@ function setAverage(set: Float64Array, prob: Float64Array, table: Float64Array, 
   return s;
 }
 
-/** Per-world constants of evaluatePolicy: the metric keys (frame slots) and scratch buffers. */
-interface MetricLayout {
-  /** The keys of a metrics frame, in slot order. */
-  keys: string[];
-  groups: Float64Array[];
-  h: Float64Array;
-  logProb: Float64Array;
-  /** ∂S/∂h scratch (tabular: also the θ-space gradient). */
-  gh: Float64Array;
-  w: Float64Array;
-}
-const layouts = new WeakMap<World, MetricLayout>();
-
-function layoutOf(world: World): MetricLayout {
-  let l = layouts.get(world);
-  if (!l || l.h.length !== world.contexts.length * world.actions.length) {
-    const keys: string[] = [];
-    for (const s of world.signals)
-      keys.push(`rewards/${s.name}/mean`, `rewards/${s.name}/weighted`, `weights/${s.name}`);
-    keys.push('reward/mixed', 'objective/kl', 'objective/entropy', 'objective/j');
-    const groups = Object.entries(world.sets.groups);
-    if (world.features['sycophantic'])
-      keys.push('eval/sycophancy', ...groups.map(([name]) => `eval/sycophancy/${name}`));
-    if (world.features['correct']) keys.push('eval/accuracy');
-    if (world.users.length > 0) keys.push('ab/thumbs_up');
-    l = {
-      keys,
-      groups: groups.map(([, set]) => set),
-      h: new Float64Array(world.contexts.length * world.actions.length),
-      logProb: new Float64Array(world.contexts.length * world.actions.length),
-      gh: new Float64Array(world.contexts.length * world.actions.length),
-      w: new Float64Array(world.signals.length),
-    };
-    layouts.set(world, l);
+/**
+ * `out[i] = setAverage(set, prob, tables[i], A)` for every table, four tables at a time: each
+ * sum keeps its own order, and interleaving their chains of additions lets the CPU overlap them.
+ */
+function setAverages(
+  set: number[],
+  prob: number[],
+  tables: number[][],
+  A: number,
+  out: number[],
+): void {
+  const S = tables.length;
+  let i = 0;
+  for (; i + 3 < S; i += 4) {
+    const t0 = tables[i];
+    const t1 = tables[i + 1];
+    const t2 = tables[i + 2];
+    const t3 = tables[i + 3];
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0, row = 0; c < set.length; c++, row += A) {
+      const q = set[c];
+      if (q === 0) continue;
+      let e0 = 0;
+      let e1 = 0;
+      let e2 = 0;
+      let e3 = 0;
+      for (let a = 0, j = row; a < A; a++, j++) {
+        const pa = prob[j];
+        e0 += pa * t0[j];
+        e1 += pa * t1[j];
+        e2 += pa * t2[j];
+        e3 += pa * t3[j];
+      }
+      s0 += q * e0;
+      s1 += q * e1;
+      s2 += q * e2;
+      s3 += q * e3;
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
   }
-  return l;
+  for (; i < S; i++) out[i] = setAverage(set, prob, tables[i], A);
 }
 
-/** The keys of the metrics frame `evaluatePolicyInto` writes, in slot order. */
-export function metricKeys(world: World): string[] {
-  return layoutOf(world).keys;
+/** Σ_c q(c) e[c] over the situations with q(c) ≠ 0 (setAverage with the row expectations given). */
+function setSum(q: number[], e: number[]): number {
+  let s = 0;
+  for (let c = 0; c < q.length; c++) {
+    const qc = q[c];
+    if (qc === 0) continue;
+    s += qc * e[c];
+  }
+  return s;
 }
 
 /** The policy at θ and its sycophancy gradient; the metrics go into a caller's frame. */
 export interface PolicyFrame {
   prob: Float64Array;
-  /** log π (a scratch buffer: valid until the next evaluation of the same world). */
+  /** log π. */
   logProb: Float64Array;
-  /** ∇_θ eval/sycophancy: a scratch buffer, valid until the next evaluation of the same world. */
+  /** ∇_θ eval/sycophancy (θ space), or null when the world has no `sycophantic` feature. */
   sycophancyGradient: Float64Array | null;
 }
 
 /**
  * Evaluates the policy at θ at step t, writing the metrics into `out` in the order of
- * `metricKeys(world)` (no per-call records or strings: the run driver's hot path).
+ * `metricKeys(world)`; π goes into `probOut` when given. (A run evaluates step after step
+ * through one `createPolicyEvaluator`.)
  */
 export function evaluatePolicyInto(
   world: World,
@@ -115,59 +398,15 @@ export function evaluatePolicyInto(
   out: Float64Array,
   probOut?: Float64Array,
 ): PolicyFrame {
-  const C = world.contexts.length;
-  const A = world.actions.length;
-  const n = C * A;
-  const layout = layoutOf(world);
-  const prob = probOut ?? new Float64Array(n);
-  const logProb = layout.logProb;
-  softmaxRows(world.referenceLogProbs, logitShift(world, theta, layout.h), A, prob, logProb);
-  const p = world.contextWeights;
-  const w = effectiveWeights(world, t, layout.w);
-  let k = 0;
-
-  // ---- rewards ------------------------------------------------------------------------------
-  let mixed = 0;
-  for (let i = 0; i < world.signals.length; i++) {
-    const mean = setAverage(p, prob, world.signals[i].table, A);
-    out[k++] = mean;
-    out[k++] = w[i] * mean;
-    out[k++] = w[i];
-    mixed += w[i] * mean;
-  }
-  out[k++] = mixed;
-
-  // ---- objective ----------------------------------------------------------------------------
-  let kl = 0;
-  let entropy = 0;
-  for (let c = 0, row = 0; c < C; c++, row += A) {
-    let klc = 0;
-    let hc = 0;
-    for (let a = 0; a < A; a++) {
-      const pa = prob[row + a];
-      if (pa === 0) continue;
-      klc += pa * (logProb[row + a] - world.referenceLogProbs[row + a]);
-      hc -= pa * logProb[row + a];
-    }
-    kl += p[c] * klc;
-    entropy += p[c] * hc;
-  }
-  out[k++] = kl;
-  out[k++] = entropy;
-  out[k++] = mixed - world.beta * kl;
-
-  // ---- evals --------------------------------------------------------------------------------
-  const syc = world.features['sycophantic'];
-  let sycophancyGradient: Float64Array | null = null;
-  if (syc) {
-    out[k++] = setAverage(world.sets.sycophancy, prob, syc, A);
-    for (const set of layout.groups) out[k++] = setAverage(set, prob, syc, A);
-    sycophancyGradient = sycophancyGradientAt(world, prob, syc, layout.gh);
-  }
-  const correct = world.features['correct'];
-  if (correct) out[k++] = setAverage(world.sets.accuracy, prob, correct, A);
-  if (world.users.length > 0) out[k++] = thumbsUpShare(world, prob);
-  return { prob, logProb, sycophancyGradient };
+  const ev = createPolicyEvaluator(world);
+  ev.evaluate(theta, t, out);
+  const prob = probOut ?? new Float64Array(ev.prob.length);
+  for (let i = 0; i < ev.prob.length; i++) prob[i] = ev.prob[i];
+  return {
+    prob,
+    logProb: Float64Array.from(ev.logProb),
+    sycophancyGradient: ev.gradient ? Float64Array.from(ev.gradient) : null,
+  };
 }
 
 /** Evaluates the policy at θ: metrics at step t (by key) and the sycophancy gradient. */
@@ -177,32 +416,7 @@ export function evaluatePolicy(world: World, theta: Float64Array, t = 0): Policy
   const ev = evaluatePolicyInto(world, theta, t, frame);
   const values: Record<string, number> = {};
   for (let i = 0; i < keys.length; i++) values[keys[i]] = frame[i];
-  // the gradient of the frame version is a scratch buffer: give callers their own copy
-  return { ...ev, sycophancyGradient: ev.sycophancyGradient?.slice() ?? null, values };
-}
-
-/** ∂S/∂θ for S = Σ_c q(c) Σ_a π(a|c) syc[c,a]: ∂S/∂h = q π (syc − E_π syc), then into θ space. */
-function sycophancyGradientAt(
-  world: World,
-  prob: Float64Array,
-  syc: Float64Array,
-  gh: Float64Array,
-): Float64Array {
-  const A = world.actions.length;
-  const q = world.sets.sycophancy;
-  gh.fill(0);
-  for (let c = 0, row = 0; c < q.length; c++, row += A) {
-    if (q[c] === 0) continue;
-    let e = 0;
-    for (let a = 0; a < A; a++) e += prob[row + a] * syc[row + a];
-    for (let a = 0; a < A; a++) gh[row + a] = q[c] * prob[row + a] * (syc[row + a] - e);
-  }
-  if (world.policy.kind === 'tabular') return gh;
-  return Float64Array.from(policyFeatures(world), (f) => {
-    let s = 0;
-    for (let i = 0; i < gh.length; i++) s += gh[i] * f[i];
-    return s;
-  });
+  return { ...ev, values };
 }
 
 /** Thumbs-up share of ratings, ups / (ups + downs), over deployment traffic under `prob`. */
@@ -215,12 +429,15 @@ export function thumbsUpShare(
   let ups = 0;
   let downs = 0;
   for (const seg of world.users) {
+    const up = seg.up;
+    const down = seg.down;
     for (let c = 0, row = 0; c < set.length; c++, row += A) {
       const d = set[c] * seg.weight;
       if (d === 0) continue;
       for (let a = 0; a < A; a++) {
-        ups += d * prob[row + a] * seg.up[row + a];
-        downs += d * prob[row + a] * seg.down[row + a];
+        const dp = d * prob[row + a];
+        ups += dp * up[row + a];
+        downs += dp * down[row + a];
       }
     }
   }
@@ -237,18 +454,75 @@ export function pressures(
   parts: Float64Array[],
   keys?: string[],
 ): Record<string, number> {
-  const names = keys ?? defaultPressureKeys(world);
+  const sums = new Float64Array(parts.length);
+  for (let i = 0; i < parts.length; i++) sums[i] = dot(gradient, parts[i]);
+  const layout = pressureLayout(world, parts.length, keys);
+  const values = pressureValuesInto(layout, sums, new Float64Array(layout.keys.length));
   const out: Record<string, number> = {};
-  let total = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    let s = 0;
-    for (let j = 0; j < part.length; j++) s += gradient[j] * part[j];
+  layout.keys.forEach((key, u) => (out[key] = values[u]));
+  return out;
+}
+
+/** Σ_j gradient[j] part[j], in index order: one part's pressure. */
+export function dot(gradient: ArrayLike<number>, part: ArrayLike<number>): number {
+  let s = 0;
+  for (let j = 0; j < part.length; j++) s += gradient[j] * part[j];
+  return s;
+}
+
+/**
+ * Where the pressures of an update's parts go: the pressure/* keys in order of first appearance
+ * (the parts' keys, then `pressure/total`), and each part's slot among them.
+ */
+export interface PressureLayout {
+  keys: string[];
+  /** The slot of part i in `keys`. */
+  partSlot: Int32Array;
+  /** 1 when part i is the first part of its slot. */
+  first: Uint8Array;
+  /** The slot of `pressure/total`. */
+  totalSlot: number;
+}
+
+/** The layout of `parts` update parts named by `keys` (by default as in `pressures`). */
+export function pressureLayout(world: World, parts: number, keys?: string[]): PressureLayout {
+  const names = keys ?? defaultPressureKeys(world);
+  const slotKeys: string[] = [];
+  const partSlot = new Int32Array(parts);
+  const first = new Uint8Array(parts);
+  for (let i = 0; i < parts; i++) {
     const key = names[i] ?? 'pressure/kl';
-    out[key] = key in out ? out[key] + s : s;
+    let u = slotKeys.indexOf(key);
+    if (u < 0) {
+      u = slotKeys.push(key) - 1;
+      first[i] = 1;
+    }
+    partSlot[i] = u;
+  }
+  let totalSlot = slotKeys.indexOf('pressure/total');
+  if (totalSlot < 0) totalSlot = slotKeys.push('pressure/total') - 1;
+  return { keys: slotKeys, partSlot, first, totalSlot };
+}
+
+/**
+ * The pressure/* values (in `layout.keys` order) into `out` from each part's pressure `sums[i]`
+ * (its dot product with ∇_θ eval/sycophancy): parts with the same key add up in part order, and
+ * `pressure/total` is the sum of all parts.
+ */
+export function pressureValuesInto(
+  layout: PressureLayout,
+  sums: Float64Array,
+  out: Float64Array,
+): Float64Array {
+  const { partSlot, first } = layout;
+  let total = 0;
+  for (let i = 0; i < partSlot.length; i++) {
+    const s = sums[i];
+    const u = partSlot[i];
+    out[u] = first[i] === 1 ? s : out[u] + s;
     total += s;
   }
-  out['pressure/total'] = total;
+  out[layout.totalSlot] = total;
   return out;
 }
 

@@ -5,7 +5,16 @@
  * only when asked, so a 100,000-step run stays small.
  */
 import { constrainedPartKeys, createMultipliers, multiplierValues } from './constrained.ts';
-import { evaluatePolicy, evaluatePolicyInto, metricKeys, pressures } from './metrics.ts';
+import {
+  createPolicyEvaluator,
+  dot,
+  doubles,
+  evaluatePolicy,
+  pressureLayout,
+  pressureValuesInto,
+  type PressureLayout,
+} from './metrics.ts';
+import { policyProbabilities } from './policy.ts';
 import { createExactTrainer } from './trainers/exact.ts';
 import { trainers } from './trainers/index.ts';
 import type { Trainer } from './trainers/types.ts';
@@ -84,7 +93,13 @@ export function createRun(world: World, options: RunOptions = {}): Run {
   const multipliers = world.mix.constraints.length > 0 ? createMultipliers(world) : null;
   const trainWorld = multipliers?.trainWorld ?? world;
   const partKeys = multipliers ? constrainedPartKeys(world) : undefined;
-  const trainer: Trainer = factory(trainWorld, theta, seed);
+  // The exact trainer gives its update's pressures directly (no parts written, no dot products);
+  // with a tabular policy the run keeps a plain copy of θ (`mirror`, see `doubles` in metrics.ts)
+  // that the evaluator reads and the trainer updates with θ. It is current when `mirrorOk`.
+  const exact = factory === createExactTrainer ? createExactTrainer(trainWorld, theta) : null;
+  const trainer: Trainer = exact ?? factory(trainWorld, theta, seed);
+  const mirror = exact && world.policy.kind === 'tabular' ? doubles(theta.length, theta) : null;
+  let mirrorOk = true;
   const tr: Trajectory = {
     steps: [],
     keys: [],
@@ -95,54 +110,127 @@ export function createRun(world: World, options: RunOptions = {}): Run {
   let t = 0;
   let finalPoint: Record<string, number> | null = null;
 
-  // Recording: the metrics frame (evaluatePolicyInto, fixed slots) plus a few keyed extras
-  // (multipliers, pressures, trainer stats); the columns are fixed at the first point.
-  const frameKeys = metricKeys(world);
+  // Recording: the metrics frame (the evaluator's fixed slots) plus the extras: multipliers,
+  // pressures, trainer stats. The columns are fixed at the first point, in the key order of its
+  // extras as one record (multipliers, then pressures, then stats, assigned in that order);
+  // later points write their extras into the same slots (0 where a key is missing).
+  const evaluator = createPolicyEvaluator(world);
+  const frameKeys = evaluator.keys;
   const frame = new Float64Array(frameKeys.length);
-  // without recordPolicies the recorded probabilities are not kept: one buffer serves every point
-  const probScratch = options.recordPolicies
-    ? undefined
-    : new Float64Array(world.contexts.length * world.actions.length);
+  /** π of the last evaluation as a table of its own (only kept with recordPolicies). */
+  const keptPolicy = (): Float64Array | null =>
+    tr.policies ? Float64Array.from(evaluator.prob) : null;
   let columns: number[][] = [];
   let extraKeys: string[] = [];
-  function record(step: number, extra: Record<string, number>, prob: Float64Array): void {
+  let extraSlot = new Map<string, number>();
+  let extraVals = new Float64Array(0);
+  let multiplierSlots: number[] = [];
+
+  // Pressures: each part's dot product with ∇_θ eval/sycophancy (`sums`), then the pressure/*
+  // values (`pressureVals`, in `press.keys` order) and their slots among the extras.
+  let press: PressureLayout | null = null;
+  let sums = new Float64Array(0);
+  let pressureVals = new Float64Array(0);
+  let pressureSlots: number[] | null = null;
+  /** The pressure layout of `parts` parts, and a `sums` buffer for them. */
+  function pressureFor(parts: number): void {
+    if (press && press.partSlot.length === parts) return;
+    press = pressureLayout(world, parts, partKeys);
+    sums = new Float64Array(parts);
+    pressureVals = new Float64Array(press.keys.length);
+    pressureSlots = null;
+  }
+  /** pressure/* values from the dot products in `sums`. */
+  function pressureValues(): Float64Array {
+    return pressureValuesInto(press!, sums, pressureVals);
+  }
+
+  /** The extras of a point as one record (the first point's keys, the final point's `final`). */
+  function extrasRecord(
+    lambda: Float64Array | null,
+    pv: Float64Array | null,
+    stats: Record<string, number> | null,
+  ): Record<string, number> {
+    const extra: Record<string, number> = lambda ? multiplierValues(world, lambda) : {};
+    if (pv) press!.keys.forEach((k, u) => (extra[k] = pv[u]));
+    if (stats) Object.assign(extra, stats);
+    return extra;
+  }
+
+  function record(
+    step: number,
+    lambda: Float64Array | null,
+    pv: Float64Array | null,
+    stats: Record<string, number> | null,
+    prob: Float64Array | null,
+  ): void {
     if (tr.keys.length === 0) {
+      const extra = extrasRecord(lambda, pv, stats);
       extraKeys = Object.keys(extra).filter((k) => !frameKeys.includes(k));
       tr.keys = [...frameKeys, ...extraKeys];
       columns = tr.keys.map((k) => (tr.values[k] = []));
+      extraSlot = new Map(extraKeys.map((k, i) => [k, i]));
+      extraVals = new Float64Array(extraKeys.length);
+      multiplierSlots = world.mix.constraints.map(
+        (c) => extraSlot.get(`multipliers/${c.metric}`) ?? -1,
+      );
     }
     tr.steps.push(step);
     const nf = frameKeys.length;
     for (let i = 0; i < nf; i++) columns[i].push(frame[i]);
-    for (let i = 0; i < extraKeys.length; i++) columns[nf + i].push(extra[extraKeys[i]] ?? 0);
-    tr.policies?.push(prob);
-  }
-  /** The frame and extras as one record (the final point's `final`). */
-  function asRecord(extra: Record<string, number>): Record<string, number> {
-    const out: Record<string, number> = {};
-    frameKeys.forEach((k, i) => (out[k] = frame[i]));
-    return Object.assign(out, extra);
+    if (extraKeys.length > 0) {
+      extraVals.fill(0);
+      if (lambda) {
+        for (let j = 0; j < multiplierSlots.length; j++) {
+          const slot = multiplierSlots[j];
+          if (slot >= 0) extraVals[slot] = lambda[j];
+        }
+      }
+      if (pv) {
+        if (!pressureSlots) pressureSlots = press!.keys.map((k) => extraSlot.get(k) ?? -1);
+        for (let u = 0; u < pressureSlots.length; u++) {
+          const slot = pressureSlots[u];
+          if (slot >= 0) extraVals[slot] = pv[u];
+        }
+      }
+      if (stats) {
+        for (const key of Object.keys(stats)) {
+          const slot = extraSlot.get(key);
+          if (slot !== undefined) extraVals[slot] = stats[key];
+        }
+      }
+      for (let i = 0; i < extraKeys.length; i++) columns[nf + i].push(extraVals[i]);
+    }
+    if (prob) tr.policies?.push(prob);
   }
 
   // The last point has no update after it; its pressure is that of the expected update the
   // exact trainer would take there (for the exact trainer: exactly its next step).
   function recordFinal(): void {
-    const ev = evaluatePolicyInto(world, theta, T, frame);
-    const extra: Record<string, number> = {};
+    evaluator.evaluate(theta, T, frame);
+    let lambda: Float64Array | null = null;
     if (multipliers) {
       multipliers.write(T);
-      Object.assign(extra, multiplierValues(world, multipliers.lambda));
+      lambda = multipliers.lambda;
     }
-    if (ev.sycophancyGradient) {
+    let pv: Float64Array | null = null;
+    const g = evaluator.gradient;
+    if (g) {
       const dry =
-        world.trainer.kind === 'exact'
-          ? trainWorld
-          : { ...trainWorld, trainer: { ...world.trainer, update: 'gradient' as const } };
-      const parts = createExactTrainer(dry, theta.slice(), seed).step(T, true).parts;
-      if (parts) Object.assign(extra, pressures(world, ev.sycophancyGradient, parts, partKeys));
+        exact ??
+        createExactTrainer(
+          { ...trainWorld, trainer: { ...world.trainer, update: 'gradient' as const } },
+          theta.slice(),
+        );
+      pressureFor(dry.partCount);
+      dry.stepPressures(T, g, sums, false);
+      pv = pressureValues();
     }
-    finalPoint = asRecord(extra);
-    record(T, extra, ev.prob);
+    const extra = extrasRecord(lambda, pv, null);
+    const out: Record<string, number> = {};
+    frameKeys.forEach((k, i) => (out[k] = frame[i]));
+    finalPoint = Object.assign(out, extra);
+    record(T, lambda, pv, null, keptPolicy());
   }
 
   const run: Run = {
@@ -156,15 +244,36 @@ export function createRun(world: World, options: RunOptions = {}): Run {
     step() {
       if (t >= T) return;
       const due = t % every === 0;
-      const ev = due ? evaluatePolicyInto(world, theta, t, frame, probScratch) : null;
-      const lambda = multipliers?.advance(t, theta);
-      const out = trainer.step(t, due && ev?.sycophancyGradient != null);
-      if (ev) {
-        const extra: Record<string, number> = lambda ? multiplierValues(world, lambda) : {};
-        if (ev.sycophancyGradient && out.parts)
-          Object.assign(extra, pressures(world, ev.sycophancyGradient, out.parts, partKeys));
-        if (out.stats) Object.assign(extra, out.stats);
-        record(t, extra, ev.prob);
+      const fast = due && mirror !== null && evaluator.gradient !== null;
+      if (fast && !mirrorOk) {
+        for (let i = 0; i < theta.length; i++) mirror[i] = theta[i];
+        mirrorOk = true;
+      }
+      if (fast) evaluator.evaluatePlain(mirror, t, frame);
+      else if (due) evaluator.evaluate(theta, t, frame);
+      const lambda = multipliers ? multipliers.advance(t, theta) : null;
+      if (!due) {
+        trainer.step(t, false);
+        mirrorOk = false;
+      } else {
+        const g = evaluator.gradient;
+        if (g && exact) {
+          pressureFor(exact.partCount);
+          // keeps the mirror current (fast) or takes θ as it is
+          exact.stepPressures(t, g, sums, true, fast ? mirror : undefined);
+          mirrorOk = fast;
+          record(t, lambda, pressureValues(), null, keptPolicy());
+        } else {
+          const out = trainer.step(t, g != null);
+          mirrorOk = false;
+          let pv: Float64Array | null = null;
+          if (g && out.parts) {
+            pressureFor(out.parts.length);
+            for (let i = 0; i < out.parts.length; i++) sums[i] = dot(g, out.parts[i]);
+            pv = pressureValues();
+          }
+          record(t, lambda, pv, out.stats, keptPolicy());
+        }
       }
       t++;
       if (t === T) recordFinal();
@@ -176,15 +285,16 @@ export function createRun(world: World, options: RunOptions = {}): Run {
     theta: () => theta.slice(),
     result(): RunResult {
       if (T === 0 && !finalPoint) recordFinal();
-      const ev = evaluatePolicy(world, theta, t);
+      const ev = finalPoint ? null : evaluatePolicy(world, theta, t);
       return {
         world,
         seed,
         steps: t,
         trajectory: tr,
         finalTheta: theta.slice(),
-        finalPolicy: ev.prob,
-        final: finalPoint ?? ev.values,
+        // the same softmax as evaluatePolicy's
+        finalPolicy: ev ? ev.prob : policyProbabilities(world, theta),
+        final: finalPoint ?? ev!.values,
         warnings,
       };
     },

@@ -10,16 +10,44 @@
  *   natural:  tabular θ += η A;  linear θ += η (Φ + δI)⁻¹ ∇
  *
  * Tabular policies go through `tabularStep` (below), the same update rearranged for speed: it is
- * the hot loop of every long run and of the benchmark (bench/run.ts, docs/performance.md).
+ * the hot loop of every long run and of the benchmark (bench/run.ts, docs/performance.md). A
+ * run's recorded steps go through `tabularStepPressures` (stepPressures): the same update, plus
+ * each part's pressure summed on the fly instead of the parts written out.
  */
 import { fastExp } from '../fastexp.ts';
 import { choleskySolve } from '../linalg.ts';
 import { effectiveWeights, mixedReward, mixIsFixed } from '../mix.ts';
+import { dot, doubles } from '../metrics.ts';
 import { policyFeatures } from '../policy.ts';
 import type { World } from '../types.ts';
-import type { StepResult, Trainer, TrainerFactory } from './types.ts';
+import type { StepResult, Trainer } from './types.ts';
 
-export const createExactTrainer: TrainerFactory = (world: World, theta: Float64Array): Trainer => {
+/** The exact trainer, which can also give its update's pressures without materializing parts. */
+export interface ExactTrainer extends Trainer {
+  /** How many parts the update splits into: one per signal, then the KL term. */
+  readonly partCount: number;
+  /**
+   * Step t's update (applied to θ only when `apply`), writing into `sums[i]` the dot product of
+   * its part i with `gradient` (θ space): Σ_j gradient[j] · parts[i][j], bit for bit the pressure
+   * `step(t, true).parts` would give, without writing the parts (the run driver's hot path).
+   * `mirror` (tabular policies): a plain copy of θ that the caller keeps equal to θ; it is read
+   * instead of θ and updated with it.
+   */
+  stepPressures(
+    t: number,
+    gradient: number[],
+    sums: Float64Array,
+    apply: boolean,
+    mirror?: number[],
+  ): void;
+}
+
+/** The exact trainer over `theta` (a TrainerFactory: deterministic, so the seed is not used). */
+export function createExactTrainer(
+  world: World,
+  theta: Float64Array,
+  _seed?: number | string,
+): ExactTrainer {
   // ---- setup: tables, buffers -------------------------------------------------------------
   const C = world.contexts.length;
   const A = world.actions.length;
@@ -50,14 +78,38 @@ export const createExactTrainer: TrainerFactory = (world: World, theta: Float64A
     : Array.from({ length: world.signals.length + 1 }, () => new Float64Array(n));
   const grad = new Float64Array(K);
   const none: StepResult = { stats: null, parts: null };
+  const S = world.signals.length;
+  let press: PressureKernel | null = null; // made on first use
+
+  /** The mix at step t (a schedule changes it). */
+  function mixAt(t: number): void {
+    if (!fixed) {
+      effectiveWeights(world, t, w);
+      mixedReward(world, w, R);
+    }
+  }
 
   return {
+    partCount: S + 1,
+    stepPressures(t, gradient, sums, apply, mirror) {
+      mixAt(t);
+      if (!linear) {
+        if (!press) press = pressureKernel(world, R);
+        else if (!fixed) for (let i = 0; i < n; i++) press.R[i] = R[i];
+        preparePressures(press, w, beta, gradient);
+        const th = mirror ?? press.theta;
+        if (!mirror) for (let i = 0; i < n; i++) th[i] = theta[i];
+        tabularStepPressures(theta, th, C, A, eta, beta, update === 'natural', press, apply);
+        for (let i = 0; i <= S; i++) sums[i] = press.sums[i];
+        return;
+      }
+      const { parts, step } = linearUpdate(true);
+      for (let i = 0; i < parts!.length; i++) sums[i] = dot(gradient, parts![i]);
+      if (apply) for (let k = 0; k < K; k++) theta[k] += eta * step[k];
+    },
     step(t: number, wantParts: boolean): StepResult {
       // ---- the mix at this step ----------------------------------------------------------------
-      if (!fixed) {
-        effectiveWeights(world, t, w);
-        mixedReward(world, w, R);
-      }
+      mixAt(t);
       // ---- tabular: the fused kernel (writing π, log π/π_ref, A only when parts are wanted) ----
       if (!linear) {
         tabularStep(
@@ -78,50 +130,56 @@ export const createExactTrainer: TrainerFactory = (world: World, theta: Float64A
           ? { stats: null, parts: tabularParts(p, prob, w, eta, update === 'natural') }
           : none;
       }
-      // ---- linear: policy, Q, advantage, per situation --------------------------------------------
-      h.fill(0);
-      for (let k = 0; k < K; k++) {
-        const th = theta[k];
-        if (th === 0) continue;
-        const f = F[k];
-        for (let i = 0; i < n; i++) h[i] += th * f[i];
-      }
-      for (let c = 0, row = 0; c < C; c++, row += A) {
-        let m = -Infinity;
-        for (let a = 0; a < A; a++) {
-          const z = lref[row + a] + h[row + a];
-          pi[a] = z;
-          if (z > m) m = z;
-        }
-        let s = 0;
-        for (let a = 0; a < A; a++) s += pi[a] = fastExp(pi[a] - m);
-        const lse = m + Math.log(s);
-        const inv = 1 / s;
-        let meanQ = 0;
-        for (let a = 0; a < A; a++) {
-          // log π − log π_ref = h − log Σ exp(ℓ_ref + h): computed from the logits, not log(π),
-          // so that an answer style with π = 0 in floating point still has a finite ratio.
-          const lr = h[row + a] - lse;
-          logratio[row + a] = lr;
-          pi[a] *= inv;
-          const q = R[row + a] - beta * lr;
-          adv[row + a] = q;
-          meanQ += pi[a] * q;
-        }
-        for (let a = 0; a < A; a++) {
-          adv[row + a] -= meanQ;
-          prob[row + a] = pi[a];
-        }
-      }
-      // ---- linear: ∇ (and the Fisher solve) ------------------------------------------------------
-      const M = update === 'natural' ? fisher(world, F, prob, fisherDamping) : null;
-      gradientInto(F, p, prob, adv, A, grad);
-      const step = M ? choleskySolve(M.slice(), grad, K) : grad;
-      const parts = wantParts ? linearParts(F, p, prob, w, M, eta) : null;
+      const { parts, step } = linearUpdate(wantParts);
       for (let k = 0; k < K; k++) theta[k] += eta * step[k];
       return parts ? { stats: null, parts } : none;
     },
   };
+
+  /** A linear policy's update direction at θ (before η) and, when wanted, its parts. */
+  function linearUpdate(wantParts: boolean): { step: Float64Array; parts: Float64Array[] | null } {
+    // ---- linear: policy, Q, advantage, per situation --------------------------------------------
+    h.fill(0);
+    for (let k = 0; k < K; k++) {
+      const th = theta[k];
+      if (th === 0) continue;
+      const f = F[k];
+      for (let i = 0; i < n; i++) h[i] += th * f[i];
+    }
+    for (let c = 0, row = 0; c < C; c++, row += A) {
+      let m = -Infinity;
+      for (let a = 0; a < A; a++) {
+        const z = lref[row + a] + h[row + a];
+        pi[a] = z;
+        if (z > m) m = z;
+      }
+      let s = 0;
+      for (let a = 0; a < A; a++) s += pi[a] = fastExp(pi[a] - m);
+      const lse = m + Math.log(s);
+      const inv = 1 / s;
+      let meanQ = 0;
+      for (let a = 0; a < A; a++) {
+        // log π − log π_ref = h − log Σ exp(ℓ_ref + h): computed from the logits, not log(π),
+        // so that an answer style with π = 0 in floating point still has a finite ratio.
+        const lr = h[row + a] - lse;
+        logratio[row + a] = lr;
+        pi[a] *= inv;
+        const q = R[row + a] - beta * lr;
+        adv[row + a] = q;
+        meanQ += pi[a] * q;
+      }
+      for (let a = 0; a < A; a++) {
+        adv[row + a] -= meanQ;
+        prob[row + a] = pi[a];
+      }
+    }
+    // ---- linear: ∇ (and the Fisher solve) ------------------------------------------------------
+    const M = update === 'natural' ? fisher(world, F, prob, fisherDamping) : null;
+    gradientInto(F, p, prob, adv, A, grad);
+    const step = M ? choleskySolve(M.slice(), grad, K) : grad;
+    const parts = wantParts ? linearParts(F, p, prob, w, M, eta) : null;
+    return { step, parts };
+  }
 
   // ---- the update split by component (signals, then KL), for pressure/* ------------------------
   // A[c,a] is linear in the tables: A = Σ_i centered(w_i r_i) + centered(−β log π/π_ref).
@@ -190,7 +248,7 @@ export const createExactTrainer: TrainerFactory = (world: World, theta: Float64A
       return step.map((x) => eta * x);
     });
   }
-};
+}
 
 /** ∇_k = Σ_{c,a} p(c) π(a|c) A[c,a] F_k[c,a] into `out`. */
 export function gradientInto(
@@ -351,5 +409,320 @@ export function tabularStep(
       const scale = eta * p[c] * inv; // η p(c) π(a|c) = scale · e
       for (let a = 0; a < A; a++) theta[row + a] += scale * e_[a] * (u_[a] - mean);
     }
+  }
+}
+
+/**
+ * The pressure kernel's tables, inputs, outputs and scratch (see `tabularStepPressures`), all
+ * plain arrays (see `doubles` in metrics.ts: V8 guards typed-array accesses once any
+ * ArrayBuffer was detached, and this kernel makes many).
+ */
+interface PressureKernel {
+  /** ℓ_ref, p, R (kept equal to the trainer's R) and the signals' tables (world order). */
+  lref: number[];
+  p: number[];
+  R: number[];
+  tables: number[][];
+  /** ∇_θ eval/sycophancy. */
+  gradient: number[];
+  /** Out: one sum per part (tables.length + 1: the signals, then KL). */
+  sums: number[];
+  /** The signals whose weight is not 0 at this step, and their weights. */
+  active: number[];
+  weights: number[];
+  nActive: number;
+  /** Scratch: θ's copy (without a caller's), exp(ℓ_ref + θ) (shifted in a shifted row) and
+   * u = R − βθ per cell (C·A). */
+  theta: number[];
+  e: number[];
+  u: number[];
+  /** Scratch per situation: Σ e, Σ e·u, the shift, and log Σ exp(ℓ_ref + θ). */
+  sum: number[];
+  sumU: number[];
+  shift: number[];
+  lse: number[];
+  /** Row scratch (A): π and log π/π_ref. */
+  prob: number[];
+  logratio: number[];
+}
+
+/** A pressure kernel for `world` (tabular) with the trainer's mixed reward `R`. */
+function pressureKernel(world: World, R: Float64Array): PressureKernel {
+  const C = world.contexts.length;
+  const A = world.actions.length;
+  const n = C * A;
+  const S = world.signals.length;
+  return {
+    lref: doubles(n, world.referenceLogProbs),
+    p: doubles(C, world.contextWeights),
+    R: doubles(n, R),
+    tables: world.signals.map((sig) => doubles(n, sig.table)),
+    gradient: [],
+    sums: doubles(S + 1),
+    active: Array.from({ length: S }, () => 0),
+    weights: doubles(S),
+    nActive: 0,
+    theta: doubles(n),
+    e: doubles(n),
+    u: doubles(n),
+    sum: doubles(C),
+    sumU: doubles(C),
+    shift: doubles(C),
+    lse: doubles(C),
+    prob: doubles(A),
+    logratio: doubles(A),
+  };
+}
+
+/**
+ * Readies the kernel for a step with effective weights `w` and KL coefficient `beta`: the
+ * signals with a weight go on the active list; a part with weight 0 is zero (as `tabularParts`
+ * writes it), so its sum is Σ gradient · 0, taken here in cell order.
+ */
+function preparePressures(
+  press: PressureKernel,
+  w: Float64Array,
+  beta: number,
+  gradient: number[],
+): void {
+  press.gradient = gradient;
+  const sums = press.sums;
+  const S = press.tables.length;
+  let nActive = 0;
+  for (let i = 0; i <= S; i++) {
+    const wi = i < S ? w[i] : -beta;
+    if (wi !== 0) {
+      if (i < S) {
+        press.active[nActive] = i;
+        press.weights[nActive++] = wi;
+      }
+      sums[i] = 0;
+      continue;
+    }
+    let s = 0;
+    for (let j = 0; j < gradient.length; j++) s += gradient[j] * 0;
+    sums[i] = s;
+  }
+  press.nActive = nActive;
+}
+
+/**
+ * `tabularStep` (θ only updated when `apply`) that also sums each part's pressure into
+ * `press.sums` (see `pressureRow`), in three passes: the exponentials and sums of every
+ * situation (the same arithmetic as `tabularStep`), then the logarithms (independent of one
+ * another, so they need not wait on each situation's sums), then the pressures and the update.
+ * `th` holds θ's values as a plain array; it is read instead of θ and updated with it.
+ */
+export function tabularStepPressures(
+  theta: Float64Array,
+  th: number[],
+  C: number,
+  A: number,
+  eta: number,
+  beta: number,
+  natural: boolean,
+  press: PressureKernel,
+  apply: boolean,
+): void {
+  const { lref, R, p, e: e_, u: u_, sum, sumU, shift: shifts, lse } = press;
+  for (let c = 0, row = 0; c < C; c++, row += A) {
+    let s = 0;
+    let su = 0;
+    let s2 = 0;
+    let su2 = 0;
+    let s3 = 0;
+    let su3 = 0;
+    let s4 = 0;
+    let su4 = 0;
+    let a = 0;
+    for (; a + 3 < A; a += 4) {
+      const i = row + a;
+      const e = fastExp(lref[i] + th[i]);
+      const u = R[i] - beta * th[i];
+      const e2 = fastExp(lref[i + 1] + th[i + 1]);
+      const u2 = R[i + 1] - beta * th[i + 1];
+      const e3 = fastExp(lref[i + 2] + th[i + 2]);
+      const u3 = R[i + 2] - beta * th[i + 2];
+      const e4 = fastExp(lref[i + 3] + th[i + 3]);
+      const u4 = R[i + 3] - beta * th[i + 3];
+      e_[i] = e;
+      u_[i] = u;
+      e_[i + 1] = e2;
+      u_[i + 1] = u2;
+      e_[i + 2] = e3;
+      u_[i + 2] = u3;
+      e_[i + 3] = e4;
+      u_[i + 3] = u4;
+      s += e;
+      su += e * u;
+      s2 += e2;
+      su2 += e2 * u2;
+      s3 += e3;
+      su3 += e3 * u3;
+      s4 += e4;
+      su4 += e4 * u4;
+    }
+    for (; a < A; a++) {
+      const e = fastExp(lref[row + a] + th[row + a]);
+      const u = R[row + a] - beta * th[row + a];
+      e_[row + a] = e;
+      u_[row + a] = u;
+      s += e;
+      su += e * u;
+    }
+    s += s2 + (s3 + s4);
+    su += su2 + (su3 + su4);
+    let shift = 0;
+    if (!(s >= 2e-9 && s <= 1e260)) {
+      let m = -Infinity;
+      for (let a = 0; a < A; a++) m = Math.max(m, lref[row + a] + th[row + a]);
+      shift = m;
+      s = 0;
+      su = 0;
+      for (let a = 0; a < A; a++) {
+        const e = fastExp(lref[row + a] + th[row + a] - m);
+        e_[row + a] = e;
+        s += e;
+        su += e * u_[row + a];
+      }
+    }
+    sum[c] = s;
+    sumU[c] = su;
+    shifts[c] = shift;
+  }
+  for (let c = 0; c < C; c++) lse[c] = shifts[c] + Math.log(sum[c]);
+  for (let c = 0, row = 0; c < C; c++, row += A) {
+    const inv = 1 / sum[c];
+    const mean = sumU[c] * inv;
+    pressureRow(press, th, p[c], row, A, inv, lse[c], eta, beta, natural);
+    if (!apply) continue;
+    // θ += the update, in θ and in its copy th (the rows before this one are done with th)
+    if (natural) {
+      for (let a = 0, j = row; a < A; a++, j++) theta[j] = th[j] = th[j] + eta * (u_[j] - mean);
+    } else {
+      const scale = eta * p[c] * inv; // η p(c) π(a|c) = scale · e
+      for (let a = 0, j = row; a < A; a++, j++)
+        theta[j] = th[j] = th[j] + scale * e_[j] * (u_[j] - mean);
+    }
+  }
+}
+
+/**
+ * One situation's terms of each part's pressure. Part i of the update in cell (c,a) is
+ * k_i (r_i[c,a] − E_π r_i) with k_i = η w_i (natural), or k_i π(a|c) (r_i[c,a] − E_π r_i) with
+ * k_i = η p(c) w_i (gradient), with w = −β and table log π/π_ref for the KL part; `sums[i]` gets
+ * gradient · part in cell order, each term computed as `tabularParts` computes the part's cell
+ * (written here as (k_i f_a)(r − E r) with f_a = 1 (natural: k_i · 1 = k_i exactly) or π(a|c)).
+ * Each sum is a chain of dependent additions; the parts go four or five at a time (the KL part
+ * with the first four signals), their chains interleaved, so that the CPU overlaps them.
+ */
+function pressureRow(
+  press: PressureKernel,
+  theta: number[],
+  pc: number,
+  row: number,
+  A: number,
+  inv: number,
+  lse: number,
+  eta: number,
+  beta: number,
+  natural: boolean,
+): void {
+  const { tables, gradient: g, sums, prob, logratio, active, weights, nActive } = press;
+  const e_ = press.e;
+  const S = tables.length;
+  const c = natural ? eta : eta * pc; // k_i = c · w_i
+  for (let a = 0; a < A; a++) {
+    prob[a] = e_[row + a] * inv;
+    logratio[a] = theta[row + a] - lse;
+  }
+  let kl = beta !== 0; // the KL part still to do in this row
+  let m = 0;
+  for (; m + 3 < nActive; m += 4) {
+    const i0 = active[m];
+    const i1 = active[m + 1];
+    const i2 = active[m + 2];
+    const i3 = active[m + 3];
+    const t0 = tables[i0];
+    const t1 = tables[i1];
+    const t2 = tables[i2];
+    const t3 = tables[i3];
+    const k0 = c * weights[m];
+    const k1 = c * weights[m + 1];
+    const k2 = c * weights[m + 2];
+    const k3 = c * weights[m + 3];
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    let m3 = 0;
+    let s0 = sums[i0];
+    let s1 = sums[i1];
+    let s2 = sums[i2];
+    let s3 = sums[i3];
+    if (kl) {
+      // the first four signals carry the KL part as a fifth chain
+      kl = false;
+      const k4 = c * -beta;
+      let m4 = 0;
+      let s4 = sums[S];
+      for (let a = 0, j = row; a < A; a++, j++) {
+        const pa = prob[a];
+        m0 += pa * t0[j];
+        m1 += pa * t1[j];
+        m2 += pa * t2[j];
+        m3 += pa * t3[j];
+        m4 += pa * logratio[a];
+      }
+      for (let a = 0, j = row; a < A; a++, j++) {
+        const ga = g[j];
+        const fa = natural ? 1 : prob[a];
+        s0 += ga * (k0 * fa * (t0[j] - m0));
+        s1 += ga * (k1 * fa * (t1[j] - m1));
+        s2 += ga * (k2 * fa * (t2[j] - m2));
+        s3 += ga * (k3 * fa * (t3[j] - m3));
+        s4 += ga * (k4 * fa * (logratio[a] - m4));
+      }
+      sums[S] = s4;
+    } else {
+      for (let a = 0, j = row; a < A; a++, j++) {
+        const pa = prob[a];
+        m0 += pa * t0[j];
+        m1 += pa * t1[j];
+        m2 += pa * t2[j];
+        m3 += pa * t3[j];
+      }
+      for (let a = 0, j = row; a < A; a++, j++) {
+        const ga = g[j];
+        const fa = natural ? 1 : prob[a];
+        s0 += ga * (k0 * fa * (t0[j] - m0));
+        s1 += ga * (k1 * fa * (t1[j] - m1));
+        s2 += ga * (k2 * fa * (t2[j] - m2));
+        s3 += ga * (k3 * fa * (t3[j] - m3));
+      }
+    }
+    sums[i0] = s0;
+    sums[i1] = s1;
+    sums[i2] = s2;
+    sums[i3] = s3;
+  }
+  for (; m < nActive; m++) {
+    const i = active[m];
+    const tab = tables[i];
+    const k = c * weights[m];
+    let mean = 0;
+    for (let a = 0, j = row; a < A; a++, j++) mean += prob[a] * tab[j];
+    let s = sums[i];
+    for (let a = 0, j = row; a < A; a++, j++)
+      s += g[j] * (k * (natural ? 1 : prob[a]) * (tab[j] - mean));
+    sums[i] = s;
+  }
+  if (kl) {
+    const k = c * -beta;
+    let mean = 0;
+    for (let a = 0; a < A; a++) mean += prob[a] * logratio[a];
+    let s = sums[S];
+    for (let a = 0; a < A; a++)
+      s += g[row + a] * (k * (natural ? 1 : prob[a]) * (logratio[a] - mean));
+    sums[S] = s;
   }
 }
