@@ -16,6 +16,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Axis } from '../src/engine/analysis/plan.ts';
@@ -146,6 +147,51 @@ async function timedSweep(axes: Axis[], workers: number, pool?: SweepPool) {
     firstResultMs: first,
   };
 }
+
+// ---- what two threads give on this machine, without the sweep --------------------------------
+/**
+ * The peer for the speedup target: bare worker threads (bench/scaling-worker.mjs), each running
+ * the same number of runs of a kernel, 1 thread and then W at once. Same work per thread, so
+ * the scaling is W × (time for 1) / (time for W). `steps` is the arithmetic of a run alone,
+ * `run` a whole run as a sweep does it.
+ */
+async function threadScaling(kernel: 'steps' | 'run', reps: number): Promise<number> {
+  const timeWith = async (n: number) => {
+    const ws = Array.from(
+      { length: n },
+      () =>
+        new Worker(new URL('./scaling-worker.mjs', import.meta.url), {
+          workerData: { kernel, reps, scenario: SCENARIO },
+        }),
+    );
+    const next = () => Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));
+    await next(); // all loaded and warm
+    const t0 = performance.now();
+    const done = next();
+    for (const w of ws) w.postMessage('go');
+    await done;
+    const ms = performance.now() - t0;
+    await Promise.all(ws.map((w) => w.terminate()));
+    return ms;
+  };
+  const ratios: number[] = [];
+  for (let r = 0; r < (quick ? 1 : 3); r++)
+    ratios.push((W * (await timeWith(1))) / (await timeWith(W)));
+  return ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+}
+const scaling = {
+  steps: await threadScaling('steps', quick ? 1000 : 3000),
+  run: await threadScaling('run', quick ? 1000 : 3000),
+};
+figures.threadScaling = scaling;
+console.log(
+  `| bare threads, same work each (median of ${quick ? 1 : 3}) | ${W} threads against 1 |`,
+);
+console.log('| --- | ---: |');
+console.log(`| the 300 exact steps of a run alone | ${fmt(scaling.steps, 2)}× |`);
+console.log(
+  `| whole runs (world, steps, recorded points, final metrics) | ${fmt(scaling.run, 2)}× |\n`,
+);
 
 // ---- 2. 441-run grids, 1 and W workers ----------------------------------------------------------
 // Cold: the sweep starts its own pool (the CLI: threads load their code while the main thread
