@@ -40,40 +40,104 @@ export interface PolicyEvaluation {
   sycophancyGradient: Float64Array | null;
 }
 
-/** Per-world constants of the metrics: the keys of a metrics frame, in slot order. */
-const keyCache = new WeakMap<World, string[]>();
+/**
+ * The metrics frame's keys depend on the world's shape only (signal names, group names, which
+ * features exist, whether there are users). A sweep's worlds are new objects that share their
+ * tables with a base world (`{...base, mix}`), so the keys are cached by the signals array the
+ * worlds share, with the shape they were made for: a hit whose shape differs (a world changed in
+ * place, or another world with the same signals) makes them again.
+ */
+interface KeyEntry {
+  names: string[];
+  groups: string[];
+  syc: boolean;
+  correct: boolean;
+  users: boolean;
+  keys: string[];
+  length: number;
+}
+const keyCache = new WeakMap<object, KeyEntry>();
+
+/** True when `entry` was made for the shape `world` has now (allocates nothing but the groups' names). */
+function sameShape(entry: KeyEntry, world: World): boolean {
+  const { signals } = world;
+  if (entry.names.length !== signals.length || entry.keys.length !== entry.length) return false;
+  for (let i = 0; i < signals.length; i++) if (entry.names[i] !== signals[i].name) return false;
+  if (entry.syc !== !!world.features['sycophantic']) return false;
+  if (entry.correct !== !!world.features['correct']) return false;
+  if (entry.users !== world.users.length > 0) return false;
+  if (!entry.syc) return true;
+  const groups = Object.keys(world.sets.groups);
+  if (groups.length !== entry.groups.length) return false;
+  for (let i = 0; i < groups.length; i++) if (groups[i] !== entry.groups[i]) return false;
+  return true;
+}
 
 /** The keys of the metrics frame `evaluatePolicyInto` writes, in slot order. */
 export function metricKeys(world: World): string[] {
-  let keys = keyCache.get(world);
-  if (!keys) {
-    keys = [];
-    for (const s of world.signals)
-      keys.push(`rewards/${s.name}/mean`, `rewards/${s.name}/weighted`, `weights/${s.name}`);
-    keys.push('reward/mixed', 'objective/kl', 'objective/entropy', 'objective/j');
-    if (world.features['sycophantic'])
-      keys.push(
-        'eval/sycophancy',
-        ...Object.keys(world.sets.groups).map((name) => `eval/sycophancy/${name}`),
-      );
-    if (world.features['correct']) keys.push('eval/accuracy');
-    if (world.users.length > 0) keys.push('ab/thumbs_up');
-    keyCache.set(world, keys);
-  }
+  const hit = keyCache.get(world.signals);
+  if (hit && sameShape(hit, world)) return hit.keys;
+  const keys: string[] = [];
+  for (const s of world.signals)
+    keys.push(`rewards/${s.name}/mean`, `rewards/${s.name}/weighted`, `weights/${s.name}`);
+  keys.push('reward/mixed', 'objective/kl', 'objective/entropy', 'objective/j');
+  const syc = !!world.features['sycophantic'];
+  const groups = syc ? Object.keys(world.sets.groups) : [];
+  if (syc) keys.push('eval/sycophancy', ...groups.map((name) => `eval/sycophancy/${name}`));
+  const correct = !!world.features['correct'];
+  if (correct) keys.push('eval/accuracy');
+  const users = world.users.length > 0;
+  if (users) keys.push('ab/thumbs_up');
+  const names = world.signals.map((s) => s.name);
+  keyCache.set(world.signals, { names, groups, syc, correct, users, keys, length: keys.length });
   return keys;
 }
+
+/** A plain array of 0.5s (PACKED_DOUBLE_ELEMENTS) that `doubles` slices. */
+const HALVES: number[] = [0.5];
 
 /**
  * A plain array of doubles (V8: PACKED_DOUBLE_ELEMENTS) of length n, copied from `src` if given.
  * The evaluator and the exact trainer's pressure kernel work on these rather than on typed
  * arrays: once any ArrayBuffer in the process has been detached (tsx's module loader does it),
  * V8 guards every typed-array access in optimized code, which costs more than the loads.
+ * (A slice of a longer packed array: allocated once at its length, not grown push by push.)
  */
 export function doubles(n: number, src?: ArrayLike<number>): number[] {
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) a.push(0.5);
+  while (HALVES.length < n) HALVES.push(0.5);
+  const a = HALVES.slice(0, n);
   if (src) for (let i = 0; i < n; i++) a[i] = src[i];
   return a;
+}
+
+/** Plain copies of world tables (see `plainTable`), by the table they copy. */
+const plainCache = new WeakMap<object, number[]>();
+
+/** True when the plain copy `a` holds the same doubles as `src` (bit for bit but NaN's payload; a NaN never matches). */
+function sameDoubles(a: number[], src: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = src[i];
+    if (x !== y) return false;
+    if (x === 0 && 1 / x !== 1 / y) return false; // 0 and −0
+  }
+  return true;
+}
+
+/**
+ * `doubles(n, src)` for a table of the world that is only read: one copy per table, shared by
+ * every run of every world that holds the same table (a sweep's worlds share their base's
+ * tables). A cached copy is compared with its table on every use, value by value (no
+ * allocation), and made again when they differ, so a table changed in place is never read
+ * stale. The copy must not be written to.
+ */
+export function plainTable(n: number, src: ArrayLike<number>): number[] {
+  if (typeof src !== 'object' || src === null || src.length !== n) return doubles(n, src);
+  const hit = plainCache.get(src);
+  if (hit && hit.length === n && sameDoubles(hit, src, n)) return hit;
+  const copy = doubles(n, src);
+  plainCache.set(src, copy);
+  return copy;
 }
 
 /**
@@ -106,36 +170,34 @@ export function createPolicyEvaluator(world: World): PolicyEvaluator {
   const S = world.signals.length;
   const keys = metricKeys(world);
   const tabular = world.policy.kind === 'tabular';
-  const features = policyFeatures(world).map((f) => doubles(n, f));
+  // the world's tables as plain arrays (shared, read only: see plainTable)
+  const features = tabular ? [] : policyFeatures(world).map((f) => plainTable(n, f));
   const K = tabular ? n : features.length;
-  const ref = doubles(n, world.referenceLogProbs);
-  const p = doubles(C, world.contextWeights);
-  const tables = world.signals.map((sig) => doubles(n, sig.table));
+  const ref = plainTable(n, world.referenceLogProbs);
+  const p = plainTable(C, world.contextWeights);
+  const tables = world.signals.map((sig) => plainTable(n, sig.table));
   const sycFeature = world.features['sycophantic'];
-  const syc = sycFeature ? doubles(n, sycFeature) : null;
+  const syc = sycFeature ? plainTable(n, sycFeature) : null;
   const correctFeature = world.features['correct'];
-  const correct = correctFeature ? doubles(n, correctFeature) : null;
-  const sycSet = doubles(C, world.sets.sycophancy);
-  const groups = Object.values(world.sets.groups).map((set) => doubles(C, set));
-  const accuracy = doubles(C, world.sets.accuracy);
-  const deployment = doubles(C, world.sets.deployment);
+  const correct = correctFeature ? plainTable(n, correctFeature) : null;
+  const sycSet = plainTable(C, world.sets.sycophancy);
+  const groups = syc ? Object.values(world.sets.groups).map((set) => plainTable(C, set)) : [];
+  const accuracy = plainTable(C, world.sets.accuracy);
+  const deployment = plainTable(C, world.sets.deployment);
   const users = world.users.map((u) => ({
     weight: u.weight,
-    up: doubles(n, u.up),
-    down: doubles(n, u.down),
+    up: plainTable(n, u.up),
+    down: plainTable(n, u.down),
   }));
   const beta = world.beta;
-  // scratch
-  const h = doubles(n);
+  // scratch: π, log π and the gradient are the evaluator's own (they are read after an
+  // evaluation); the rest is written and read within one evaluation, so evaluators of one shape
+  // share it
   const prob = doubles(n);
   const logProb = doubles(n);
   const gh = doubles(n);
   const gtheta = tabular ? gh : doubles(K);
-  const ec = doubles(C);
-  const means = doubles(S);
-  const rowMax = doubles(C);
-  const rowSum = doubles(C);
-  const w = new Float64Array(S);
+  const { h, ec, means, rowMax, rowSum, w } = evaluationScratch(C, A, S);
 
   return {
     keys,
@@ -263,6 +325,39 @@ export function createPolicyEvaluator(world: World): PolicyEvaluator {
       out[k++] = ups + downs > 0 ? ups / (ups + downs) : 0;
     }
   }
+}
+
+/** Scratch an evaluation writes before it reads (see createPolicyEvaluator). */
+interface EvaluationScratch {
+  C: number;
+  A: number;
+  S: number;
+  h: number[];
+  ec: number[];
+  means: number[];
+  rowMax: number[];
+  rowSum: number[];
+  w: Float64Array;
+}
+let lastScratch: EvaluationScratch | null = null;
+
+/** The scratch of evaluations in C×A worlds with S signals (the last shape's is kept). */
+function evaluationScratch(C: number, A: number, S: number): EvaluationScratch {
+  const sc = lastScratch;
+  if (sc && sc.C === C && sc.A === A && sc.S === S) return sc;
+  const n = C * A;
+  lastScratch = {
+    C,
+    A,
+    S,
+    h: doubles(n),
+    ec: doubles(C),
+    means: doubles(S),
+    rowMax: doubles(C),
+    rowSum: doubles(C),
+    w: new Float64Array(S),
+  };
+  return lastScratch;
 }
 
 /** softmaxRows (policy.ts) on plain arrays: the same arithmetic, in the same order. */
@@ -526,13 +621,33 @@ export function pressureValuesInto(
   return out;
 }
 
-const pressureKeys = new WeakMap<World, string[]>();
+/** `defaultPressureKeys` by the signals array worlds share, with the names they were made for. */
+const pressureKeys = new WeakMap<object, { names: string[]; keys: string[] }>();
 /** `pressure/<signal>` for each signal in world order, then `pressure/kl`. */
 function defaultPressureKeys(world: World): string[] {
-  let k = pressureKeys.get(world);
-  if (!k || k.length !== world.signals.length + 1) {
-    k = [...world.signals.map((s) => `pressure/${s.name}`), 'pressure/kl'];
-    pressureKeys.set(world, k);
+  const { signals } = world;
+  const hit = pressureKeys.get(signals);
+  if (hit && hit.keys.length === signals.length + 1 && hit.names.length === signals.length) {
+    let same = true;
+    for (let i = 0; i < signals.length && same; i++) same = hit.names[i] === signals[i].name;
+    if (same) return hit.keys;
   }
-  return k;
+  const keys = [...signals.map((s) => `pressure/${s.name}`), 'pressure/kl'];
+  pressureKeys.set(signals, { names: signals.map((s) => s.name), keys });
+  return keys;
+}
+
+/** Layouts of the default pressure keys, by the keys array and the number of parts. */
+const layoutCache = new WeakMap<string[], PressureLayout[]>();
+
+/**
+ * `pressureLayout(world, parts)` shared by the runs of worlds with the same signals (the run
+ * driver's; its arrays must not be written to). With `keys`, a layout of its own.
+ */
+export function sharedPressureLayout(world: World, parts: number, keys?: string[]): PressureLayout {
+  if (keys) return pressureLayout(world, parts, keys);
+  const names = defaultPressureKeys(world);
+  let byParts = layoutCache.get(names);
+  if (!byParts) layoutCache.set(names, (byParts = []));
+  return (byParts[parts] ??= pressureLayout(world, parts, names));
 }

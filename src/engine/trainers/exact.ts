@@ -17,7 +17,7 @@
 import { fastExp } from '../fastexp.ts';
 import { choleskySolve } from '../linalg.ts';
 import { effectiveWeights, mixedReward, mixIsFixed } from '../mix.ts';
-import { dot, doubles } from '../metrics.ts';
+import { dot, doubles, plainTable } from '../metrics.ts';
 import { policyFeatures } from '../policy.ts';
 import type { World } from '../types.ts';
 import type { StepResult, Trainer } from './types.ts';
@@ -42,6 +42,16 @@ export interface ExactTrainer extends Trainer {
   ): void;
 }
 
+/** A buffer not made yet. */
+const EMPTY: Float64Array = new Float64Array(0);
+
+/**
+ * `tabularStep`'s row scratch (e, u) for the last number of answer styles, shared by the
+ * trainers: a step writes it before reading it and calls nothing else.
+ */
+let rowE = EMPTY;
+let rowU = EMPTY;
+
 /** The exact trainer over `theta` (a TrainerFactory: deterministic, so the seed is not used). */
 export function createExactTrainer(
   world: World,
@@ -62,21 +72,21 @@ export function createExactTrainer(
   const fixed = mixIsFixed(world);
   const w = effectiveWeights(world, 0);
   const R = mixedReward(world, w);
-  const h = new Float64Array(n);
-  const pi = new Float64Array(A);
-  const e_ = new Float64Array(A); // the tabular kernel's row scratch
-  const u_ = new Float64Array(A);
-  const logratio = new Float64Array(n); // log π − log π_ref per cell
-  const adv = new Float64Array(n); // A[c,a], kept for the natural update and the parts
-  const prob = new Float64Array(n);
-  const tabs = { prob, logratio, adv };
+  // Buffers are made when first needed: a run through stepPressures needs none of the ones for
+  // parts, and a sweep makes thousands of short runs.
+  const h = linear ? new Float64Array(n) : EMPTY;
+  const pi = linear ? new Float64Array(A) : EMPTY;
+  let e_ = EMPTY; // the tabular kernel's row scratch (A)
+  let u_ = EMPTY;
+  let logratio = linear ? new Float64Array(n) : EMPTY; // log π − log π_ref per cell
+  let adv = linear ? new Float64Array(n) : EMPTY; // A[c,a], kept for the natural update and the parts
+  let prob = linear ? new Float64Array(n) : EMPTY;
+  let tabs: { prob: Float64Array; logratio: Float64Array; adv: Float64Array } | null = null;
   // The tabular parts are written into these each time they are asked for: small typed arrays
   // are slow to allocate, and a run that records every step asks every step. A caller that
   // keeps parts past the next step() must copy them.
-  const partBuffers = linear
-    ? []
-    : Array.from({ length: world.signals.length + 1 }, () => new Float64Array(n));
-  const grad = new Float64Array(K);
+  let partBuffers: Float64Array[] = [];
+  const grad = linear ? new Float64Array(K) : EMPTY;
   const none: StepResult = { stats: null, parts: null };
   const S = world.signals.length;
   let press: PressureKernel | null = null; // made on first use
@@ -112,6 +122,21 @@ export function createExactTrainer(
       mixAt(t);
       // ---- tabular: the fused kernel (writing π, log π/π_ref, A only when parts are wanted) ----
       if (!linear) {
+        if (e_.length !== A) {
+          if (rowE.length !== A) {
+            rowE = new Float64Array(A);
+            rowU = new Float64Array(A);
+          }
+          e_ = rowE;
+          u_ = rowU;
+        }
+        if (wantParts && !tabs) {
+          prob = new Float64Array(n);
+          logratio = new Float64Array(n);
+          adv = new Float64Array(n);
+          tabs = { prob, logratio, adv };
+          partBuffers = Array.from({ length: world.signals.length + 1 }, () => new Float64Array(n));
+        }
         tabularStep(
           theta,
           lref,
@@ -452,16 +477,55 @@ function pressureKernel(world: World, R: Float64Array): PressureKernel {
   const A = world.actions.length;
   const n = C * A;
   const S = world.signals.length;
+  const sc = kernelScratch(C, A, S);
   return {
-    lref: doubles(n, world.referenceLogProbs),
-    p: doubles(C, world.contextWeights),
+    // the world's tables: shared plain copies, only read (see plainTable in metrics.ts)
+    lref: plainTable(n, world.referenceLogProbs),
+    p: plainTable(C, world.contextWeights),
     R: doubles(n, R),
-    tables: world.signals.map((sig) => doubles(n, sig.table)),
+    tables: world.signals.map((sig) => plainTable(n, sig.table)),
     gradient: [],
+    nActive: 0,
+    // scratch written and read within one step (the kernel functions call nothing else), so
+    // the kernels of one shape share it
+    sums: sc.sums,
+    active: sc.active,
+    weights: sc.weights,
+    theta: sc.theta,
+    e: sc.e,
+    u: sc.u,
+    sum: sc.sum,
+    sumU: sc.sumU,
+    shift: sc.shift,
+    lse: sc.lse,
+    prob: sc.prob,
+    logratio: sc.logratio,
+  };
+}
+
+/** The scratch part of a pressure kernel, with the shape it is for. */
+type KernelScratch = Omit<
+  PressureKernel,
+  'lref' | 'p' | 'R' | 'tables' | 'gradient' | 'nActive'
+> & {
+  C: number;
+  A: number;
+  S: number;
+};
+let lastKernelScratch: KernelScratch | null = null;
+
+/** Scratch for pressure kernels of C×A worlds with S signals (the last shape's is kept). */
+function kernelScratch(C: number, A: number, S: number): KernelScratch {
+  const sc = lastKernelScratch;
+  if (sc && sc.C === C && sc.A === A && sc.S === S) return sc;
+  const n = C * A;
+  lastKernelScratch = {
+    C,
+    A,
+    S,
     sums: doubles(S + 1),
     active: Array.from({ length: S }, () => 0),
     weights: doubles(S),
-    nActive: 0,
     theta: doubles(n),
     e: doubles(n),
     u: doubles(n),
@@ -472,6 +536,7 @@ function pressureKernel(world: World, R: Float64Array): PressureKernel {
     prob: doubles(A),
     logratio: doubles(A),
   };
+  return lastKernelScratch;
 }
 
 /**
