@@ -577,6 +577,10 @@ function preparePressures(
  * situation (the same arithmetic as `tabularStep`), then the logarithms (independent of one
  * another, so they need not wait on each situation's sums), then the pressures and the update.
  * `th` holds θ's values as a plain array; it is read instead of θ and updated with it.
+ *
+ * The first pass repeats `tabularStep`'s on purpose: that one reads typed arrays, this one plain
+ * arrays, and one function fed both would be compiled for both and run slower for each (the
+ * arithmetic must stay the same, term for term: test/engine/fast-path.test.ts compares them).
  */
 export function tabularStepPressures(
   theta: Float64Array,
