@@ -360,7 +360,11 @@ function evaluationScratch(C: number, A: number, S: number): EvaluationScratch {
   return lastScratch;
 }
 
-/** softmaxRows (policy.ts) on plain arrays: the same arithmetic, in the same order. */
+/**
+ * softmaxRows (policy.ts) on plain arrays: the same arithmetic, in the same order. A copy rather
+ * than a call because one function fed both typed and plain arrays is compiled for both and runs
+ * slower for each; test/engine/fast-path.test.ts holds the evaluator to evaluatePolicy exactly.
+ */
 function softmaxPlain(
   ref: number[],
   h: number[],
