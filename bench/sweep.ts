@@ -2,9 +2,11 @@
  * Sweep benchmarks (`npx tsx bench/sweep.ts`; the lead calls it from `npm run bench`): prints
  * figures, not a test. On the default scenario (scenarios/april-2025-update.yaml):
  *
- *   1. The single-run time: one run as a sweep does it (apply the overrides, validate, build the
- *      world, train, final metrics), in this thread, warm, for two kinds of grid: mix weights
- *      (patched into the compiled world) and a declared param (the scenario compiled each run).
+ *   1. The single-run time: one run as a sweep does it (apply the overrides, build the world,
+ *      train, final metrics), warm, in a worker thread that loads what a sweep worker loads
+ *      (bench/single-worker.mjs), for two kinds of grid: mix weights (patched into the compiled
+ *      world) and a declared param (the scenario compiled each run). Then bare worker threads
+ *      running the same runs, 2 against 1: what two threads give on this machine at all.
  *   2. 441-run grids (21 × 21) of both kinds with 1 and 2 worker threads: wall time from the
  *      call to the results files (pool start, planning, journal, files included) and the
  *      speedup; also the steady-state speedup, from the first finished run to the last.
@@ -26,7 +28,7 @@ import {
   type SweepPool,
   type SweepProgress,
 } from '../src/node/sweep.ts';
-import { createRunner, loadSource } from '../src/node/what-if.ts';
+import { loadSource } from '../src/node/what-if.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -63,7 +65,6 @@ type Kind = keyof typeof KINDS;
 
 // ---- 1. single-run time -----------------------------------------------------------------------
 const src = loadSource(SCENARIO);
-const runOne = createRunner(src);
 /** The sets of run i of a 21 × 21 grid of `kind`. */
 const sample = (kind: Kind, i: number) => {
   const [a, b] = KINDS[kind].axes(21);
@@ -76,30 +77,49 @@ const cpuMs = (from: NodeJS.CpuUsage) => {
   return (u.user + u.system) / 1000;
 };
 const singleCpu: Record<string, number> = {};
-function singleRun(kind: Kind): number {
-  for (let i = 0; i < 20; i++) runOne(sample(kind, i), 1); // warm-up
+/**
+ * One run's time, as a sweep worker does it (bench/single-worker.mjs: the same modules, the
+ * compiled scenario received from this thread), median of batches after 20 warm-up runs. CPU
+ * time is the process's over each batch, while this thread only waits.
+ */
+async function singleRun(kind: Kind): Promise<number> {
+  const N = kind === 'weights' ? (quick ? 200 : 500) : quick ? 30 : 80;
+  const reps = quick ? 3 : 5;
+  const runs = Array.from({ length: 20 + reps * N }, (_, i) => sample(kind, i));
+  const w = new Worker(new URL('./single-worker.mjs', import.meta.url), {
+    workerData: {
+      base: src.base,
+      raw: src.raw,
+      source: src.source,
+      runs,
+      warmups: 20,
+      compiled: kind === 'compiled',
+    },
+  });
+  const answer = () => new Promise<unknown>((r) => w.once('message', r));
+  await answer(); // loaded and warm
   const batches: number[] = [];
   const cpus: number[] = [];
-  const N = kind === 'weights' ? (quick ? 200 : 500) : quick ? 30 : 80;
-  for (let rep = 0; rep < (quick ? 3 : 5); rep++) {
-    const t0 = performance.now();
+  for (let rep = 0; rep < reps; rep++) {
     const c0 = process.cpuUsage();
-    for (let i = 0; i < N; i++) runOne(sample(kind, rep * N + i), 1);
+    const done = answer();
+    w.postMessage(N);
+    batches.push(((await done) as number) / N);
     cpus.push(cpuMs(c0) / N);
-    batches.push((performance.now() - t0) / N);
   }
+  await w.terminate();
   batches.sort((a, b) => a - b);
   cpus.sort((a, b) => a - b);
   singleCpu[kind] = cpus[Math.floor(cpus.length / 2)];
   return batches[Math.floor(batches.length / 2)];
 }
-const single = { weights: singleRun('weights'), compiled: singleRun('compiled') };
+const single = { weights: await singleRun('weights'), compiled: await singleRun('compiled') };
 figures.singleRunMs = single;
 console.log(
   `## Sweeps (scenario: april-2025-update, ${availableParallelism()} CPUs, ${process.version})\n`,
 );
 console.log(
-  'Single run (overrides → world → 300 exact steps → final metrics), warm, in-process, median of batches:\n',
+  'Single run (overrides → world → 300 exact steps → final metrics), warm, in a worker thread as a sweep worker does it, median of batches:\n',
 );
 console.log('| run | wall time | CPU time |\n| --- | ---: | ---: |');
 for (const k of Object.keys(KINDS) as Kind[])
