@@ -1,8 +1,8 @@
 // The single-run baseline of bench/sweep.ts, timed in a worker thread that loads what a sweep
 // worker loads (src/node/run-one.ts, the compiler only when a run needs it) and gets the
 // compiled scenario the way a sweep worker does, so the sweep and its baseline run under the same
-// conditions. (The benchmark's main thread has loaded the YAML parser, which detaches an
-// ArrayBuffer, after which V8 guards every typed-array access in optimized code.)
+// conditions. (The benchmark's main thread has loaded the scenario loader through tsx, and an
+// ArrayBuffer has been detached there, after which V8 guards every typed-array access.)
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
