@@ -351,23 +351,8 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   });
   if (!signals.length) fail('signals', 'expected at least one signal');
   const signalNames = signals.map((s) => s.name);
-  const checkWeights = (
-    path: string,
-    weights: Record<string, number>,
-    normalize: boolean,
-  ): Float64Array => {
-    for (const k of Object.keys(weights)) {
-      if (!signalNames.includes(k))
-        fail(
-          `${path}.${k}`,
-          `unknown signal "${k}"${didYouMean(k, signalNames)}; signals are ${signalNames.join(', ')}`,
-        );
-    }
-    const w = Float64Array.from(signalNames, (k) => weights[k] ?? 0);
-    if (normalize && !w.some((x) => x > 0))
-      fail(path, 'all weights are 0 with normalize: true; expected at least one positive weight');
-    return w;
-  };
+  const checkWeights = (path: string, weights: Record<string, number>, normalize: boolean) =>
+    mixWeights(source, signalNames, path, weights, normalize);
 
   // ---- mix and schedules --------------------------------------------------------------------------
   const weights = checkWeights('mix.weights', sc.mix.weights, sc.mix.normalize);
@@ -518,41 +503,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   };
 
   // ---- start: the reference, or where a run of another mix ends (the mainline model) -------------
-  if (sc.start.kind === 'trained') {
-    const st = sc.start;
-    const startWorld: World = {
-      ...world,
-      mix: {
-        weights: checkWeights('start.weights', st.weights, sc.mix.normalize),
-        normalize: sc.mix.normalize,
-        schedule: null,
-        constraints: [],
-        multiplierRate: 1,
-      },
-      trainer: {
-        ...world.trainer,
-        kind: 'exact',
-        steps: st.steps,
-        learningRate: st.learningRate,
-        update: st.update,
-      },
-    };
-    const key = startKey(startWorld, st.steps);
-    let theta = startCache.get(key);
-    if (theta) {
-      // Most recently used last: the oldest entry is the first to go.
-      startCache.delete(key);
-    } else {
-      theta = world.initialTheta.slice();
-      const trainer = createExactTrainer(startWorld, theta, 0);
-      for (let t = 0; t < st.steps; t++) trainer.step(t, false);
-      if (!theta.every(Number.isFinite))
-        fail('start', 'the start run diverged (θ is not finite); lower start.learningRate');
-      if (startCache.size >= START_CACHE_SIZE) startCache.delete(startCache.keys().next().value!);
-    }
-    startCache.set(key, theta);
-    world.initialTheta = theta.slice();
-  }
+  if (sc.start.kind === 'trained') world.initialTheta = startTheta(world, sc, source);
   return world;
 }
 
@@ -562,10 +513,86 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
  * Trained start models by everything the start run reads (MODEL.md, "Start"): a sweep or a tuner
  * that compiles the scenario for every run trains the same mainline model again and again unless
  * the override changes what that run sees. The start run is the exact trainer, deterministic, so
- * a model found here is the one training would give, bit for bit (test/scenario/compile.test.ts).
+ * a model found here is the one training would give, bit for bit (test/scenarios/start-cache.test.ts).
  */
 const startCache = new Map<string, Float64Array>();
 const START_CACHE_SIZE = 64;
+
+/**
+ * Raw weights per signal (in `signalNames` order) from a `{signal: weight}` map, as the format
+ * requires them: every key a signal, and with `normalize` at least one positive weight.
+ */
+export function mixWeights(
+  source: string,
+  signalNames: string[],
+  path: string,
+  weights: Record<string, number>,
+  normalize: boolean,
+): Float64Array {
+  const fail = (at: string, message: string): never => {
+    throw new InputError(source, [{ path: at, message }]);
+  };
+  for (const k of Object.keys(weights)) {
+    if (!signalNames.includes(k))
+      fail(
+        `${path}.${k}`,
+        `unknown signal "${k}"${didYouMean(k, signalNames)}; signals are ${signalNames.join(', ')}`,
+      );
+  }
+  const w = Float64Array.from(signalNames, (k) => weights[k] ?? 0);
+  if (normalize && !w.some((x) => x > 0))
+    fail(path, 'all weights are 0 with normalize: true; expected at least one positive weight');
+  return w;
+}
+
+/**
+ * θ₀ of `world` (its tables, β, policy and trainer) under `sc.start`: zero for the reference,
+ * else where an exact run of the start mix ends (MODEL.md, "Start"), from the cache when that run
+ * was made before. A copy: the caller may change it.
+ */
+export function startTheta(world: World, sc: NormalizedScenario, source: string): Float64Array {
+  if (sc.start.kind !== 'trained') return new Float64Array(world.initialTheta.length);
+  const st = sc.start;
+  const names = world.signals.map((x) => x.name);
+  const startWorld: World = {
+    ...world,
+    mix: {
+      weights: mixWeights(source, names, 'start.weights', st.weights, sc.mix.normalize),
+      normalize: sc.mix.normalize,
+      schedule: null,
+      constraints: [],
+      multiplierRate: 1,
+    },
+    trainer: {
+      ...world.trainer,
+      kind: 'exact',
+      steps: st.steps,
+      learningRate: st.learningRate,
+      update: st.update,
+    },
+    initialTheta: new Float64Array(world.initialTheta.length),
+  };
+  const key = startKey(startWorld, st.steps);
+  let theta = startCache.get(key);
+  if (theta) {
+    // Most recently used last: the oldest entry is the first to go.
+    startCache.delete(key);
+  } else {
+    theta = startWorld.initialTheta.slice();
+    const trainer = createExactTrainer(startWorld, theta, 0);
+    for (let t = 0; t < st.steps; t++) trainer.step(t, false);
+    if (!theta.every(Number.isFinite))
+      throw new InputError(source, [
+        {
+          path: 'start',
+          message: 'the start run diverged (θ is not finite); lower start.learningRate',
+        },
+      ]);
+    if (startCache.size >= START_CACHE_SIZE) startCache.delete(startCache.keys().next().value!);
+  }
+  startCache.set(key, theta);
+  return theta.slice();
+}
 
 /** Empties the start-model cache (tests compare with and without it). */
 export function clearStartCache(): void {

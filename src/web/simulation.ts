@@ -6,8 +6,8 @@
  * mathjs evaluations), so compiled pieces are cached by what they depend on:
  *   - the tables (every field but the mix weights, normalization, β, the trainer and the seed)
  *     are compiled by `compileScenario` and reused while those fields are all that changed;
- *   - the start model θ₀ depends on the tables, β and normalization; it is re-trained (the same
- *     exact-trainer run compileScenario does) when only β or normalization changed;
+ *   - the start model θ₀ depends on the tables, β and normalization; when only β or
+ *     normalization changed it comes from `startTheta`, the compiler's own (cached) start run;
  *   - a weight change only replaces `world.mix.weights`.
  * test/web/simulation.test.ts checks that the cached world equals a fresh compile.
  */
@@ -23,10 +23,11 @@ import {
   type RunResult,
   type World,
 } from '../engine/index.ts';
-import { createExactTrainer } from '../engine/trainers/exact.ts';
 import {
   compileScenario,
+  mixWeights,
   normalizeScenario,
+  startTheta,
   type NormalizedScenario,
 } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
@@ -84,67 +85,6 @@ function keyWithout(raw: Record<string, unknown>, drop: string[][]): string {
   return JSON.stringify(copy);
 }
 
-/** The mix weights as compileScenario checks them (same messages). */
-function checkWeights(
-  world: World,
-  sc: NormalizedScenario,
-  path: string,
-  weights: Record<string, number>,
-): Float64Array {
-  const names = world.signals.map((s) => s.name);
-  for (const k of Object.keys(weights))
-    if (!names.includes(k))
-      throw new InputError(SOURCE, [
-        { path: `${path}.${k}`, message: `unknown signal "${k}"; signals are ${names.join(', ')}` },
-      ]);
-  const w = Float64Array.from(names, (k) => weights[k] ?? 0);
-  if (sc.mix.normalize && !w.some((x) => x > 0))
-    throw new InputError(SOURCE, [
-      {
-        path,
-        message: 'all weights are 0 with normalize: true; expected at least one positive weight',
-      },
-    ]);
-  return w;
-}
-
-/**
- * θ₀ as compileScenario computes it for `world` (tables, β and normalization of `sc`): the
- * reference, or where an exact run of the start mix ends.
- */
-function startTheta(world: World, sc: NormalizedScenario): Float64Array {
-  const theta = new Float64Array(world.initialTheta.length);
-  if (sc.start.kind !== 'trained') return theta;
-  const st = sc.start;
-  const startWorld: World = {
-    ...world,
-    mix: {
-      weights: checkWeights(world, sc, 'start.weights', st.weights),
-      normalize: sc.mix.normalize,
-      schedule: null,
-      constraints: [],
-      multiplierRate: 1,
-    },
-    trainer: {
-      ...world.trainer,
-      kind: 'exact',
-      steps: st.steps,
-      learningRate: st.learningRate,
-      update: st.update,
-    },
-  };
-  const trainer = createExactTrainer(startWorld, theta, 0);
-  for (let t = 0; t < st.steps; t++) trainer.step(t, false);
-  if (!theta.every(Number.isFinite))
-    throw new InputError(SOURCE, [
-      {
-        path: 'start',
-        message: 'the start run diverged (θ is not finite); lower start.learningRate',
-      },
-    ]);
-  return theta;
-}
-
 /** A compiler with the cache described above. */
 export function createCompiler() {
   let tables: { key: string; world: World } | null = null;
@@ -189,7 +129,13 @@ export function createCompiler() {
       ...w0,
       mix: {
         ...w0.mix,
-        weights: checkWeights(w0, sc, 'mix.weights', sc.mix.weights),
+        weights: mixWeights(
+          SOURCE,
+          w0.signals.map((x) => x.name),
+          'mix.weights',
+          sc.mix.weights,
+          sc.mix.normalize,
+        ),
         normalize: sc.mix.normalize,
       },
       beta: sc.beta,
@@ -197,7 +143,7 @@ export function createCompiler() {
     };
     let recompiled: Timings['recompiled'] = 'none';
     if (!start || start.key !== startKey) {
-      start = { key: startKey, theta: startTheta(world, sc) };
+      start = { key: startKey, theta: startTheta(world, sc, SOURCE) };
       recompiled = 'start';
     }
     world.initialTheta = start.theta;
