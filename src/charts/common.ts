@@ -204,6 +204,36 @@ export function tip(
   return t;
 }
 
+/**
+ * A dashed horizontal rule at `field` of each row of `values` (a threshold, a bound) and its
+ * `label` written at the right end above it: two layers.
+ */
+export function labeledRules(
+  values: Json[],
+  field: string,
+  yTitle: string,
+  tooltip: Json[],
+): Json[] {
+  const data = { values };
+  return [
+    {
+      data,
+      mark: { type: 'rule', strokeDash: [6, 4], color: NEUTRAL.rule, strokeWidth: 1.5 },
+      encoding: { y: { field, type: 'quantitative', title: yTitle }, tooltip },
+    },
+    {
+      data,
+      mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -4 },
+      encoding: {
+        x: { value: 'width' },
+        y: { field, type: 'quantitative', title: yTitle },
+        text: { field: 'label' },
+        color: { value: NEUTRAL.rule },
+      },
+    },
+  ];
+}
+
 /** Drops undefined values so specs serialize the same way they compare. */
 export function compact<T extends Json>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -6,8 +6,8 @@ import {
   baseSpec,
   compact,
   FORMAT,
+  labeledRules,
   metricTitle,
-  NEUTRAL,
   runRows,
   seriesColorScale,
   seriesDash,
@@ -74,26 +74,10 @@ export function driftSpec(input: DriftInput, themeIn: Partial<ChartTheme> = {}):
   const threshold = input.threshold;
   if (threshold != null && Number.isFinite(threshold)) {
     const label = `${input.thresholdLabel ?? 'launch threshold'} ${sig(threshold, 3)}`;
-    const data = { values: [{ threshold, label }] };
     layer.push(
-      {
-        data,
-        mark: { type: 'rule', strokeDash: [6, 4], color: NEUTRAL.rule, strokeWidth: 1.5 },
-        encoding: {
-          y: { field: 'threshold', type: 'quantitative', title: yTitle },
-          tooltip: [tip('threshold', 'Launch threshold', 'quantitative', FORMAT.prob)],
-        },
-      },
-      {
-        data,
-        mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -4 },
-        encoding: {
-          x: { value: 'width' },
-          y: { field: 'threshold', type: 'quantitative', title: yTitle },
-          text: { field: 'label' },
-          color: { value: NEUTRAL.rule },
-        },
-      },
+      ...labeledRules([{ threshold, label }], 'threshold', yTitle, [
+        tip('threshold', 'Launch threshold', 'quantitative', FORMAT.prob),
+      ]),
     );
   }
   const base = baseSpec(theme, {

@@ -8,8 +8,8 @@ import {
   asSpec,
   baseSpec,
   FORMAT,
+  labeledRules,
   metricTitle,
-  NEUTRAL,
   runRows,
   seriesColorScale,
   sig,
@@ -109,35 +109,20 @@ export function multipliersSpec(input: MultipliersInput, themeIn: Partial<ChartT
     points('metric', metricYTitle, 'Metric'),
   ];
   if (bounds.length) {
-    const data = {
-      values: bounds.map((b) => ({
-        constraint: b.metric,
-        bound: b.bound,
-        label: `bound ${b.sense === 'max' ? '≤' : '≥'} ${sig(b.bound, 4)}`,
-      })),
-    };
     metricLayers.push(
-      {
-        data,
-        mark: { type: 'rule', strokeDash: [6, 4], color: NEUTRAL.rule, strokeWidth: 1.5 },
-        encoding: {
-          y: { field: 'bound', type: 'quantitative', title: metricYTitle },
-          tooltip: [
-            tip('constraint', 'Constraint on', 'nominal'),
-            tip('bound', 'Bound', 'quantitative', FORMAT.value),
-          ],
-        },
-      },
-      {
-        data,
-        mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -4 },
-        encoding: {
-          x: { value: 'width' },
-          y: { field: 'bound', type: 'quantitative', title: metricYTitle },
-          text: { field: 'label' },
-          color: { value: NEUTRAL.rule },
-        },
-      },
+      ...labeledRules(
+        bounds.map((b) => ({
+          constraint: b.metric,
+          bound: b.bound,
+          label: `bound ${b.sense === 'max' ? '≤' : '≥'} ${sig(b.bound, 4)}`,
+        })),
+        'bound',
+        metricYTitle,
+        [
+          tip('constraint', 'Constraint on', 'nominal'),
+          tip('bound', 'Bound', 'quantitative', FORMAT.value),
+        ],
+      ),
     );
   }
   const base = baseSpec(theme, {
