@@ -94,14 +94,18 @@ export function isRunDir(path: string): boolean {
   }
 }
 
+/** A file's text; an InputError naming it when it cannot be read. */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(displayPath(path), `cannot read: ${(e as Error).message}`);
+  }
+}
+
 function readJson(path: string): unknown {
   const src = displayPath(path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(src, `cannot read: ${(e as Error).message}`);
-  }
+  const text = readText(path);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -112,12 +116,7 @@ function readJson(path: string): unknown {
 /** metrics.jsonl as long rows (null values, written for non-finite numbers, read back as NaN). */
 export function readMetricsJsonl(path: string): MetricRow[] {
   const src = displayPath(path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(src, `cannot read: ${(e as Error).message}`);
-  }
+  const text = readText(path);
   const rows: MetricRow[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
