@@ -41,7 +41,7 @@ export default async function runTask(task: SweepTask): Promise<SweepTaskResult>
   if (task.setup) {
     const s = task.setup;
     held = {
-      key: s.key,
+      key: task.key,
       src: { raw: s.raw, source: s.source },
       base: s.base,
       plan: s.plan,

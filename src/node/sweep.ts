@@ -432,9 +432,8 @@ export type SweepTaskResult =
   | { needSetup: true };
 
 /** The setup of a sweep as a worker needs it: scenario (raw, and compiled with no overrides),
- * plan and metric keys, by key. */
+ * plan and metric keys (named by the task's key). */
 export interface SweepWorkerData {
-  key: string;
   base: World;
   raw: Record<string, unknown>;
   source: string;
@@ -628,7 +627,6 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     const chunk = o.chunk ?? Math.max(1, Math.min(128, Math.ceil(todo.length / (workers * 16))));
     const key = identity(meta, false);
     const setup: SweepWorkerData = {
-      key,
       base: src.base,
       raw: src.raw,
       source: src.source,
@@ -648,6 +646,11 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
         ? new InputError('--vary', `${where}: ${error.message}`)
         : new Error(`${where}: ${error.message}`);
     };
+    // Threads that have answered a task: until all have, they are still starting (loading their
+    // code), and this thread runs runs itself in the meantime, in small pieces so it notices
+    // answers soon. The runs are the same pure function wherever they run, so where a run ran
+    // does not change its values (test/node/sweep.test.ts).
+    const answered = new Set<number>();
     /** Journals a task's answer; false when the worker asked for the setup. */
     const record = (runs: number[], res: SweepTaskResult): boolean => {
       if ('needSetup' in res) return false;
@@ -668,11 +671,6 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       report();
       return true;
     };
-    // Threads that have answered a task: until all have, they are still starting (loading their
-    // code), and this thread runs runs itself in the meantime, in small pieces so it notices
-    // answers soon. The runs are the same pure function wherever they run, so where a run ran
-    // does not change its values (test/node/sweep.test.ts).
-    const answered = new Set<number>();
     const local = o.mainThreadHelps ?? true;
     const localChunk = Math.max(1, Math.ceil(chunk / 8));
     try {
