@@ -17,7 +17,13 @@ import type {
   World,
 } from '../engine/types.ts';
 import { InputError } from './errors.ts';
-import { compileExpression, ExpressionError, type Expression } from './expressions.ts';
+import {
+  compileExpression,
+  ExpressionError,
+  ScopeColumns,
+  type Expression,
+  type Scope,
+} from './expressions.ts';
 import { SCENARIO_SPEC } from './format.ts';
 import { didYouMean, validate, type Issue } from './spec.ts';
 
@@ -91,12 +97,13 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   const evaluate = (
     path: string,
     e: Expression,
-    scope: Record<string, number | string | boolean>,
+    scope: Scope,
     bounds?: { min?: number; max?: number },
-    at: string | (() => string) = '',
+    at: string | ((i: number) => string) = '',
+    i = 0,
   ): number => {
     // `at` (where in the tables) is only spelled out for a message.
-    const where = () => (typeof at === 'string' ? at : at());
+    const where = () => (typeof at === 'string' ? at : at(i));
     let v: number;
     try {
       v = e.evaluate(scope);
@@ -236,16 +243,23 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
         .map(([k]) => k),
     ),
   );
-  const cellScopes: Record<string, number | string>[] = [];
-  for (const c of contexts) {
-    for (const a of actions) {
-      const scope: Record<string, number | string> = { ...params };
-      for (const k of sitAttrNames) scope[k] = attrValue(c.attributes, k, stringAttrs.has(k));
-      for (const k of styleAttrNames) scope[k] = attrValue(a.attributes, k, stringAttrs.has(k));
-      cellScopes.push(scope);
-    }
-  }
+  // Cell expressions read params, the cell's situation and style attributes and the features
+  // made so far, looked up in place (ScopeColumns) rather than copied into a scope per cell.
+  const cells = new ScopeColumns(A);
+  for (const [k, v] of Object.entries(params)) cells.scalar(k, v);
+  for (const k of sitAttrNames)
+    cells.rows(
+      k,
+      contexts.map((c) => attrValue(c.attributes, k, stringAttrs.has(k))),
+    );
+  for (const k of styleAttrNames)
+    cells.columns(
+      k,
+      actions.map((a) => attrValue(a.attributes, k, stringAttrs.has(k))),
+    );
   const names = new Set([...paramNames, ...sitAttrNames, ...styleAttrNames]);
+  const cellAt = (i: number) =>
+    ` for situation "${contexts[(i / A) | 0].id}" and style "${actions[i % A].id}"`;
   const cellTable = (
     path: string,
     src: Num,
@@ -253,14 +267,10 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   ): Float64Array => {
     const e = expr(path, src, names);
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-      out[i] = evaluate(
-        path,
-        e,
-        cellScopes[i],
-        bounds,
-        () => ` for situation "${contexts[(i / A) | 0].id}" and style "${actions[i % A].id}"`,
-      );
+    for (let i = 0; i < n; i++) {
+      cells.cell = i;
+      out[i] = evaluate(path, e, cells, bounds, cellAt, i);
+    }
     return out;
   };
 
@@ -272,7 +282,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
     const tab = cellTable(`features.${k}`, src);
     features[k] = tab;
     names.add(k);
-    tab.forEach((v, i) => (cellScopes[i][k] = v));
+    cells.cells(k, tab);
   }
 
   // ---- users: P(up), P(down) per conversation, per segment ------------------------------------
@@ -395,17 +405,32 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   }
   const sitNames = new Set([...paramNames, ...sitAttrNames, 'weight', 'baseWeight']);
   const baseTotal = baseRaw.reduce((a, b) => a + b, 0);
+  // Set expressions read params, `weight`, `baseWeight` and the situation's attributes.
+  const situationScope = new ScopeColumns(1);
+  for (const [k, v] of Object.entries(params)) situationScope.scalar(k, v);
+  const baseWeights = baseRaw.map((x) => x / baseTotal);
+  for (const k of sitAttrNames)
+    situationScope.rows(
+      k,
+      contexts.map((c) => attrValue(c.attributes, k, stringAttrs.has(k))),
+    );
+  const situationAt = (i: number) => ` for situation "${contexts[i].id}"`;
   const setOf = (path: string, src: Num, base?: number[]): Float64Array => {
     const e = expr(path, src, sitNames);
-    const w = Float64Array.from(contexts, (c, i) => {
-      const scope: Record<string, number | string> = {
-        ...params,
-        weight: base ? base[i] : c.weight,
-        baseWeight: baseRaw[i] / baseTotal,
-      };
-      for (const k of sitAttrNames) scope[k] = attrValue(c.attributes, k, stringAttrs.has(k));
-      return evaluate(path, e, scope, { min: 0 }, ` for situation "${c.id}"`);
-    });
+    situationScope.rows('weight', base ?? contexts.map((c) => c.weight));
+    situationScope.rows('baseWeight', baseWeights);
+    // A situation attribute of either name wins, as it always has.
+    for (const k of ['weight', 'baseWeight'])
+      if (sitAttrNames.has(k))
+        situationScope.rows(
+          k,
+          contexts.map((c) => attrValue(c.attributes, k, stringAttrs.has(k))),
+        );
+    const w = new Float64Array(contexts.length);
+    for (let i = 0; i < w.length; i++) {
+      situationScope.cell = i;
+      w[i] = evaluate(path, e, situationScope, { min: 0 }, situationAt, i);
+    }
     const s = w.reduce((a, b) => a + b, 0);
     if (!(s > 0)) fail(path, 'selects no situation (all weights 0)');
     return w.map((x) => x / s);

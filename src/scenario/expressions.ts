@@ -86,12 +86,74 @@ const NODE_TYPES = new Set([
   'FunctionNode',
 ]);
 
+/** What an expression reads its names from: an object, or columns read in place. */
+export type Scope = Record<string, number | string | boolean> | ScopeColumns;
+
 /** A compiled expression: evaluate with a scope of numbers (and strings for `is`). */
 export interface Expression {
   source: string;
   /** Names from the scope the expression reads. */
   symbols: string[];
-  evaluate(scope: Record<string, number | string | boolean>): number;
+  evaluate(scope: Scope): number;
+}
+
+const SCALAR = 0;
+const ROWS = 1;
+const COLUMNS = 2;
+const CELLS = 3;
+
+/**
+ * A scope over a table of cells (rows × `width` columns), read in place at `cell`: each name is
+ * one value for every cell, one per row, one per column or one per cell. The compiler evaluates
+ * an expression over hundreds of cells; a scope object per cell (params and attributes copied
+ * into each) cost more than the evaluations. mathjs takes any object with get/has/set/keys as its
+ * scope, and reads a name with has() then get(); the checks on expressions reject assignments,
+ * so it never calls set().
+ */
+export class ScopeColumns {
+  /** The cell read (row × width + column). */
+  cell = 0;
+  private readonly names = new Map<string, { kind: number; values: unknown[] }>();
+  constructor(private readonly width: number) {}
+  scalar(name: string, value: number | string): void {
+    this.names.set(name, { kind: SCALAR, values: [value] });
+  }
+  /** One value per row (a situation). */
+  rows(name: string, values: ArrayLike<number | string>): void {
+    this.names.set(name, { kind: ROWS, values: Array.from(values) });
+  }
+  /** One value per column (a response style). */
+  columns(name: string, values: ArrayLike<number | string>): void {
+    this.names.set(name, { kind: COLUMNS, values: Array.from(values) });
+  }
+  /** One value per cell. */
+  cells(name: string, values: ArrayLike<number>): void {
+    this.names.set(name, { kind: CELLS, values: Array.from(values) });
+  }
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+  get(name: string): unknown {
+    const n = this.names.get(name);
+    if (!n) return undefined;
+    const i = this.cell;
+    switch (n.kind) {
+      case SCALAR:
+        return n.values[0];
+      case ROWS:
+        return n.values[(i / this.width) | 0];
+      case COLUMNS:
+        return n.values[i % this.width];
+      default:
+        return n.values[i];
+    }
+  }
+  set(): never {
+    throw new ExpressionError('expressions cannot assign');
+  }
+  keys(): IterableIterator<string> {
+    return this.names.keys();
+  }
 }
 
 /** Thrown for a bad expression; the compiler attaches the field path. */
