@@ -1,26 +1,21 @@
-// The single-run baseline of bench/sweep.ts, timed in a worker thread that loads what a sweep
-// worker loads (src/node/run-one.ts, the compiler only when a run needs it) and gets the
-// compiled scenario the way a sweep worker does, so the sweep and its baseline run under the same
-// conditions. (The benchmark's main thread has loaded the scenario loader through tsx, and an
-// ArrayBuffer has been detached there, after which V8 guards every typed-array access.)
+// The single-run baseline of bench/sweep.ts: the sweep worker's own code (the same file a sweep
+// pool loads: the plain-JS bundle, or the tsx entry without one) called in one worker thread with
+// one task of many runs, so there is no pool, no messages per task, no journal and no files:
+// what a run costs where a sweep runs it. On "n" it runs the next n runs of `runs` and answers
+// with the milliseconds they took (a long batch, so its garbage collection is in the figure).
 import { parentPort, workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
-register();
-const { base, raw, source, runs, warmups, compiled } = workerData;
-const { finalMetrics, worldFor } = await import('../src/node/run-one.ts');
-const compile = compiled ? (await import('../src/scenario/compile.ts')).compileScenario : null;
-const src = { raw, source };
-const one = (sets) =>
-  finalMetrics(
-    worldFor(src, base, sets, () => compile),
-    1,
-  );
-for (let i = 0; i < warmups; i++) one(runs[i]);
-let next = warmups;
-parentPort.on('message', (n) => {
+const { file, setup, runs, warmups } = workerData;
+const runTask = (await import(file)).default;
+let next = 0;
+const batch = async (n) => {
+  const res = await runTask({ key: 'bench', setup, runs: runs.slice(next, (next += n)) });
+  if (res.errors?.length) throw new Error(res.errors[0].message);
+};
+await batch(warmups);
+parentPort.on('message', async (n) => {
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) one(runs[next++]);
+  await batch(n);
   parentPort.postMessage(performance.now() - t0);
 });
 parentPort.postMessage('ready');

@@ -3,10 +3,12 @@
  * figures, not a test. On the default scenario (scenarios/april-2025-update.yaml):
  *
  *   1. The single-run time: one run as a sweep does it (apply the overrides, build the world,
- *      train, final metrics), warm, in a worker thread that loads what a sweep worker loads
- *      (bench/single-worker.mjs), for two kinds of grid: mix weights (patched into the compiled
- *      world) and a declared param (the scenario compiled each run). Then bare worker threads
- *      running the same runs, 2 against 1: what two threads give on this machine at all.
+ *      train, final metrics), warm: the sweep worker's own code (the plain-JS bundle of
+ *      src/node/worker-bundle.ts) in one worker thread, one task of many runs, the mean over
+ *      long batches so that garbage collection counts (bench/single-worker.mjs); for two kinds
+ *      of grid: mix weights (patched into the compiled world) and a declared param (the scenario
+ *      compiled each run). Then bare worker threads running the same runs, 2 against 1: what two
+ *      threads give on this machine at all.
  *   2. 441-run grids (21 × 21) of both kinds with 1 and 2 worker threads: wall time from the
  *      call to the results files (pool start, planning, journal, files included) and the
  *      speedup; also the steady-state speedup, from the first finished run to the last.
@@ -20,15 +22,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Axis } from '../src/engine/analysis/plan.ts';
 import {
   createSweepPool,
+  planSweep,
   runSweep,
   type SweepPool,
   type SweepProgress,
 } from '../src/node/sweep.ts';
-import { loadSource } from '../src/node/what-if.ts';
+import { sweepWorkerFile, workerExecArgv } from '../src/node/worker-bundle.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -64,39 +67,56 @@ const KINDS = {
 type Kind = keyof typeof KINDS;
 
 // ---- 1. single-run time -----------------------------------------------------------------------
-const src = loadSource(SCENARIO);
-/** The sets of run i of a 21 × 21 grid of `kind`. */
-const sample = (kind: Kind, i: number) => {
-  const [a, b] = KINDS[kind].axes(21);
-  const at = (ax: Axis, k: number) => ax.from + ((ax.to - ax.from) * (k % 21)) / 20;
-  return [`${a.path}=${at(a, i)}`, `${b.path}=${at(b, Math.floor(i / 21))}`];
-};
 /** CPU time (user + system, all threads of the process) in ms since `from`. */
 const cpuMs = (from: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(from);
   return (u.user + u.system) / 1000;
 };
 const singleCpu: Record<string, number> = {};
+/** The sweep worker's code and the runs of the big sweep of `kind` (its setup and plan). */
+const worker = sweepWorkerFile();
+function bigSetup(kind: Kind) {
+  const {
+    meta,
+    plan,
+    src: s,
+  } = planSweep({
+    scenario: SCENARIO,
+    axes: KINDS[kind].axes(quick ? 32 : 100),
+    sample: 'grid',
+    seeds: 1,
+    workers: 1,
+    out: '',
+  });
+  const setup = { base: s.base, raw: s.raw, source: s.source, plan, metrics: meta.metrics };
+  return { setup, runs: plan.runs };
+}
+/** `count` runs spread evenly over the big sweep's `total` (run i·total/count). */
+const spread = (total: number, count: number) =>
+  Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
+
 /**
- * One run's time, as a sweep worker does it (bench/single-worker.mjs: the same modules, the
- * compiled scenario received from this thread), median of batches after 20 warm-up runs. CPU
- * time is the process's over each batch, while this thread only waits.
+ * One run's time where a sweep runs it: the sweep worker's own code (bench/single-worker.mjs),
+ * one task of many runs in one worker thread, runs spread over the big sweep's plan; the mean
+ * over long batches (2,000 weight runs, 200 compiled ones), so garbage collection is counted as
+ * it is in the sweep; median of 3 batches. CPU time is the process's over each batch, while this
+ * thread only waits (it counts the collector's helper threads).
  */
 async function singleRun(kind: Kind): Promise<number> {
-  const N = kind === 'weights' ? (quick ? 200 : 500) : quick ? 30 : 80;
-  const reps = quick ? 3 : 5;
-  const runs = Array.from({ length: 20 + reps * N }, (_, i) => sample(kind, i));
+  const N = kind === 'weights' ? (quick ? 500 : 2000) : quick ? 50 : 200;
+  const warmups = kind === 'weights' ? 200 : 20;
+  const reps = 3;
+  const { setup, runs: total } = bigSetup(kind);
+  const runs = spread(total, warmups + reps * N);
   const w = new Worker(new URL('./single-worker.mjs', import.meta.url), {
-    workerData: {
-      base: src.base,
-      raw: src.raw,
-      source: src.source,
-      runs,
-      warmups: 20,
-      compiled: kind === 'compiled',
-    },
+    workerData: { file: pathToFileURL(worker.file).href, setup, runs, warmups },
+    execArgv: workerExecArgv(worker.bundled),
   });
-  const answer = () => new Promise<unknown>((r) => w.once('message', r));
+  const answer = () =>
+    new Promise<unknown>((r, j) => {
+      w.once('message', r);
+      w.once('error', j);
+    });
   await answer(); // loaded and warm
   const batches: number[] = [];
   const cpus: number[] = [];
@@ -110,8 +130,8 @@ async function singleRun(kind: Kind): Promise<number> {
   await w.terminate();
   batches.sort((a, b) => a - b);
   cpus.sort((a, b) => a - b);
-  singleCpu[kind] = cpus[Math.floor(cpus.length / 2)];
-  return batches[Math.floor(batches.length / 2)];
+  singleCpu[kind] = cpus[1];
+  return batches[1];
 }
 const single = { weights: await singleRun('weights'), compiled: await singleRun('compiled') };
 figures.singleRunMs = single;
@@ -119,7 +139,10 @@ console.log(
   `## Sweeps (scenario: april-2025-update, ${availableParallelism()} CPUs, ${process.version})\n`,
 );
 console.log(
-  'Single run (overrides → world → 300 exact steps → final metrics), warm, in a worker thread as a sweep worker does it, median of batches:\n',
+  `Worker code: ${worker.bundled ? 'the plain-JS bundle' : 'the TypeScript sources through tsx'} (${worker.reason}).\n`,
+);
+console.log(
+  'Single run (overrides → world → 300 exact steps → final metrics), warm, the sweep worker’s code in one worker thread, one task of many runs (no pool, no journal, no files), mean over batches of 2,000 (weights) or 200 (compiled) runs spread over the big sweep’s plan, median of 3:\n',
 );
 console.log('| run | wall time | CPU time |\n| --- | ---: | ---: |');
 for (const k of Object.keys(KINDS) as Kind[])
@@ -175,13 +198,20 @@ async function timedSweep(axes: Axis[], workers: number, pool?: SweepPool) {
  * the scaling is W × (time for 1) / (time for W). `steps` is the arithmetic of a run alone,
  * `run` a whole run as a sweep does it.
  */
+const workerUrl = pathToFileURL(worker.file).href;
+/** The weight runs of the big sweep, spread (the bare threads' `run` kernel). */
+const runSetup = (() => {
+  const { setup, runs } = bigSetup('weights');
+  return { setup, runs: spread(runs, quick ? 1000 : 3000) };
+})();
 async function threadScaling(kernel: 'steps' | 'run', reps: number): Promise<number> {
   const timeWith = async (n: number) => {
     const ws = Array.from(
       { length: n },
       () =>
         new Worker(new URL('./scaling-worker.mjs', import.meta.url), {
-          workerData: { kernel, reps, scenario: SCENARIO },
+          workerData: { kernel, reps, scenario: SCENARIO, file: workerUrl, ...runSetup },
+          execArgv: kernel === 'run' ? workerExecArgv(worker.bundled) : process.execArgv,
         }),
     );
     const next = () => Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));

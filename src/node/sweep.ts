@@ -29,7 +29,6 @@ import {
 } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { summarize } from '../engine/analysis/aggregate.ts';
 import {
@@ -48,6 +47,7 @@ import type { World } from '../engine/types.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
 import { writeFileAtomicSync } from './fs.ts';
+import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
 import runTaskHere from './sweep-worker.ts';
 import { displayPath, loadScenario } from './load.ts';
 import {
@@ -407,8 +407,6 @@ function isEmptyDir(dir: string): boolean {
   return readdirSync(dir).every((f) => f.startsWith('.') && f.endsWith('.tmp'));
 }
 
-const WORKER = fileURLToPath(new URL('./sweep-worker.mjs', import.meta.url));
-
 /**
  * Task sent to a worker: run indices of the setup named `key`. The setup itself comes along only
  * when the worker may not hold it yet (src/node/sweep-worker.ts).
@@ -462,8 +460,11 @@ export interface SweepPool {
  */
 export function createSweepPool(workers: number, options: { compiler?: boolean } = {}): SweepPool {
   const n = Math.max(1, Math.floor(workers));
+  // The workers' code as one plain-JS bundle (src/node/worker-bundle.ts), else through tsx.
+  const worker = sweepWorkerFile();
   const pool = new Piscina({
-    filename: WORKER,
+    filename: worker.file,
+    execArgv: workerExecArgv(worker.bundled),
     minThreads: n,
     maxThreads: n,
     idleTimeout: 1000,

@@ -1,0 +1,90 @@
+// The sweep workers' plain-JS bundle (src/node/worker-bundle.ts): it reads nothing outside the
+// directories its key covers, is found again rather than rebuilt, and its workers give the same
+// bytes as workers that load the TypeScript sources through tsx.
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runSweep, FILES, type SweepOptions } from '../../src/node/sweep.ts';
+import {
+  BUNDLED_DIRS,
+  bundleKey,
+  bundleOptions,
+  sweepWorkerFile,
+  TSX_WORKER,
+  workerExecArgv,
+} from '../../src/node/worker-bundle.ts';
+import { ROOT, tempDir, UPDATE } from '../cli/helpers.ts';
+
+const esbuild = createRequire(import.meta.url)('esbuild') as {
+  version: string;
+  buildSync(o: Record<string, unknown>): { metafile: { inputs: Record<string, unknown> } };
+};
+
+describe('the sweep worker bundle', () => {
+  const saved = process.env.REWARDMIX_WORKER_BUNDLE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.REWARDMIX_WORKER_BUNDLE;
+    else process.env.REWARDMIX_WORKER_BUNDLE = saved;
+  });
+
+  it('bundles only sources under the directories its key hashes', () => {
+    const out = tempDir('rewardmix-bundle-');
+    const { metafile } = esbuild.buildSync(bundleOptions(out));
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs).toContain('src/node/sweep-worker.ts');
+    expect(inputs).toContain('src/scenario/compile.ts');
+    const outside = inputs.filter((f) => !BUNDLED_DIRS.some((d) => f.startsWith(`${d}/`)));
+    expect(outside).toEqual([]);
+    // The compiler (and mathjs with it) is a chunk of its own, loaded only when a run compiles.
+    const entry = readFileSync(join(out, 'sweep-worker.mjs'), 'utf8');
+    expect(entry).not.toMatch(/from "mathjs/);
+    expect(entry).toMatch(/import\("\.\/compile-[^"]+\.mjs"\)/);
+  });
+
+  it('is keyed by the sources and found again, not rebuilt', () => {
+    const a = sweepWorkerFile();
+    expect(a.bundled).toBe(true);
+    expect(a.file).toMatch(
+      /node_modules\/\.cache\/rewardmix\/sweep-worker-[0-9a-f]{16}\/sweep-worker\.mjs$/,
+    );
+    expect(relative(ROOT, a.file)).toContain(bundleKey(esbuild.version));
+    const built = statSync(a.file).mtimeMs;
+    expect(sweepWorkerFile().file).toBe(a.file);
+    expect(statSync(a.file).mtimeMs).toBe(built);
+    // A different esbuild would make a different bundle.
+    expect(bundleKey('0.0.0')).not.toBe(bundleKey(esbuild.version));
+  });
+
+  it("REWARDMIX_WORKER_BUNDLE=0 loads the sources through tsx, with the parent's options", () => {
+    process.env.REWARDMIX_WORKER_BUNDLE = '0';
+    expect(sweepWorkerFile()).toMatchObject({ file: TSX_WORKER, bundled: false });
+    expect(workerExecArgv(false)).toBeUndefined();
+    expect(workerExecArgv(true)).toEqual([]);
+  });
+
+  it('gives the same results files as workers that load the sources through tsx', async () => {
+    const base: Omit<SweepOptions, 'out'> = {
+      scenario: UPDATE,
+      sets: ['start.steps=200', 'trainer.steps=20'],
+      // A weight and a param: the workers also load the compiler chunk.
+      axes: [
+        { path: 'mix.weights.thumbs', from: 0, to: 4, levels: 3 },
+        { path: 'params.approvalBias', from: 0, to: 2, levels: 3 },
+      ],
+      sample: 'grid',
+      seeds: 1,
+      workers: 2,
+      mainThreadHelps: false,
+    };
+    const dir = tempDir('rewardmix-bundle-sweep-');
+    delete process.env.REWARDMIX_WORKER_BUNDLE;
+    await runSweep({ ...base, out: join(dir, 'bundled') });
+    process.env.REWARDMIX_WORKER_BUNDLE = '0';
+    await runSweep({ ...base, out: join(dir, 'tsx') });
+    for (const f of [FILES.csv, FILES.jsonl, FILES.summary])
+      expect(readFileSync(join(dir, 'bundled', f), 'utf8')).toBe(
+        readFileSync(join(dir, 'tsx', f), 'utf8'),
+      );
+  }, 60_000);
+});
