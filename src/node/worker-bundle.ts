@@ -5,13 +5,14 @@
  *
  * Why: a worker thread that loads the TypeScript sources through tsx spends 0.3 – 0.4 s starting
  * (tsx's loader, its hooks thread, a transform per module), and the hooks stay on: V8 then guards
- * typed-array accesses and the keep-names helper runs at every closure made. The bundle starts in
- * tens of milliseconds (docs/performance.md, "Sweeps"). It holds the same sources, so a run gives
- * the same bits either way (test/node/worker-bundle.test.ts).
+ * typed-array accesses and the keep-names helper runs at every closure made; and importing mathjs
+ * (some 650 modules) takes Node's loader another 0.35 s. The bundle starts in tens of
+ * milliseconds (docs/performance.md, "Sweeps"). It holds the same sources, so a run gives the
+ * same bits either way (test/node/worker-bundle.test.ts).
  *
  * The bundle is keyed by a hash of every source file under src/engine, src/scenario and src/node
- * (a test checks the bundle reads nothing else) and esbuild's version; packages stay external and
- * resolve from the project's node_modules, which is why the cache lives there. It is built into
+ * (a test checks the bundle reads no other sources), the lockfile (the packages it bundles) and
+ * esbuild's version; it lives in the project's node_modules/.cache. It is built into
  * a temporary directory and renamed into place, so a process never sees half a bundle, and two
  * processes building at once both end with a whole one. When it cannot be built (no esbuild, a
  * read-only install), or with REWARDMIX_WORKER_BUNDLE=0, the workers load the sources through
@@ -50,10 +51,16 @@ function sourceFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** The bundle's key: esbuild's version and every file of BUNDLED_DIRS, by path and content. */
+/**
+ * The bundle's key: esbuild's version, the lockfile (the bundled packages' versions) and every
+ * file of BUNDLED_DIRS, by path and content.
+ */
 export function bundleKey(esbuildVersion: string): string {
   const h = createHash('sha256');
   h.update(`esbuild ${esbuildVersion}\0`);
+  const lock = join(ROOT, 'package-lock.json');
+  if (existsSync(lock)) h.update(readFileSync(lock));
+  h.update('\0');
   for (const dir of BUNDLED_DIRS)
     for (const file of sourceFiles(join(ROOT, dir))) {
       h.update(relative(ROOT, file) + '\0');
@@ -80,7 +87,8 @@ export function bundleOptions(outdir: string): Record<string, unknown> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Packages are bundled too: mathjs is some 650 modules, which Node's loader takes 0.35 s to
+    // import one by one and the bundle's compiler chunk loads in 0.05 s.
     outdir,
     outExtension: { '.js': '.mjs' },
     metafile: true,
