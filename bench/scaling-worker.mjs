@@ -1,17 +1,18 @@
 // A bare worker thread for bench/sweep.ts's scaling section (no pool, no sweep machinery): it
 // warms up the kernel it is given, says "ready", and on "go" runs it and answers with the
 // milliseconds it took.
-//   run:   `reps` runs of the sweep (the sweep worker's own code, `file`, one task of many runs)
+//   run:   the first `reps` of `runs`, runs of a sweep (the sweep worker's own code, `file`, in
+//          one task), after `warmups` of them
 //   steps: the 300 exact steps of a run alone, `reps` times: arithmetic on a few small arrays,
 //          almost no allocation (the engine's sources through tsx)
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { kernel, reps, file, setup, runs, scenario } = workerData;
+const { kernel, reps, file, setup, runs, scenario, warmups = 300 } = workerData;
 let go;
 if (kernel === 'run') {
   const runTask = (await import(file)).default;
   const task = (list) => runTask({ key: 'bench', setup, runs: list });
-  await task(runs.slice(0, 300));
+  await task(runs.slice(0, warmups));
   go = () => task(runs.slice(0, reps));
 } else {
   const { register } = await import('tsx/esm/api');

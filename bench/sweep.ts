@@ -294,10 +294,44 @@ for (const k of Object.keys(KINDS) as Kind[]) {
 }
 
 // ---- 3. big sweeps against N × the single-run time ----------------------------------------------
+/**
+ * The peer of a big sweep: the same runs on W bare threads (bench/scaling-worker.mjs, warm, no
+ * pool, no journal, no files), thread j running runs j, j + W, …; wall ms from "go" to the last
+ * thread's answer. The sweep's time over this one is what the sweep machinery costs (start-up,
+ * planning, messages, journal, results files), apart from what W threads give on this machine.
+ */
+async function bareBig(kind: Kind): Promise<number> {
+  const { setup, runs: total } = bigSetup(kind);
+  const ws = Array.from({ length: W }, (_, j) => {
+    const runs = Array.from({ length: Math.ceil((total - j) / W) }, (_, i) => j + i * W);
+    return new Worker(new URL('./scaling-worker.mjs', import.meta.url), {
+      workerData: {
+        kernel: 'run',
+        reps: runs.length,
+        warmups: kind === 'weights' ? 300 : 100,
+        file: workerUrl,
+        setup,
+        runs,
+      },
+      execArgv: workerExecArgv(worker.bundled),
+    });
+  });
+  const next = () => Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));
+  await next();
+  const t0 = performance.now();
+  const done = next();
+  for (const w of ws) w.postMessage('go');
+  await done;
+  const ms = performance.now() - t0;
+  await Promise.all(ws.map((w) => w.terminate()));
+  return ms;
+}
 const side = quick ? 32 : 100; // 1,024 or 10,000 runs
 figures.bigSweep = {};
 for (const k of Object.keys(KINDS) as Kind[]) {
+  const bare = await bareBig(k);
   const big = await timedSweep(KINDS[k].axes(side), W);
+  const machinery = ((big.wall - bare) * W) / big.runs;
   const product = big.runs * single[k];
   const overheadPerRun = (W * big.wall) / big.runs - single[k];
   // CPU time counts every thread's work and not the waiting: the overhead in it does not depend
@@ -314,6 +348,10 @@ for (const k of Object.keys(KINDS) as Kind[]) {
     cpuMs: big.cpu,
     cpuOverheadPerRunMs: cpuOverheadPerRun,
     cpuOverheadShare: cpuOverheadPerRun / singleCpu[k],
+    bareThreadsMs: bare,
+    overBareThreads: big.wall / bare,
+    machineryPerRunMs: machinery,
+    machineryShare: machinery / single[k],
   };
   console.log(
     `| ${big.runs.toLocaleString('en-US')}-run sweep on ${W} workers: ${KINDS[k].label} | |`,
@@ -324,6 +362,12 @@ for (const k of Object.keys(KINDS) as Kind[]) {
     `| ${big.runs.toLocaleString('en-US')} × single-run time | ${fmt(product / 1000, 1)} s |`,
   );
   console.log(`| ratio (target ≤ 0.55 on 2 workers) | ${fmt(big.wall / product, 3)} |`);
+  console.log(
+    `| the peer: the same runs on ${W} bare threads (warm, no pool, journal or files) | ${fmt(bare / 1000, 1)} s (${fmt((big.runs * single[k]) / bare, 2)}× one thread) |`,
+  );
+  console.log(
+    `| sweep against the peer: the sweep machinery (start-up, planning, messages, journal, files) | ${fmt(big.wall / bare, 3)}: ${fmt(machinery, 3)} ms per run (${fmt((100 * machinery) / single[k], 1)}% of a run) |`,
+  );
   console.log(
     `| per-run overhead: ${W} · wall / N − single run | ${fmt(overheadPerRun, 3)} ms (${fmt((100 * overheadPerRun) / single[k], 1)}% of a run) |`,
   );

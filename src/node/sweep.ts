@@ -166,8 +166,9 @@ const finite = (x: number | null | undefined): number | null =>
 
 /** A journal line (with its newline) for a completed run. */
 export function journalLine(run: number, values: (number | null)[]): string {
-  const v = values.map(finite);
-  return `{"run":${run},"values":${JSON.stringify(v)},"check":"${fnv1a(JSON.stringify([run, v]))}"}\n`;
+  const v = JSON.stringify(values.map(finite));
+  // The check is the hash of JSON.stringify([run, values]), spelled out for an integer run.
+  return `{"run":${run},"values":${v},"check":"${fnv1a(`[${run},${v}]`)}"}\n`;
 }
 
 /** The run and values of a journal line (without newline), or null when it is not valid. */
@@ -307,10 +308,12 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
     for (const k of metrics) scols.push(`${k}:mean`, `${k}:sd`, `${k}:lo`, `${k}:hi`);
   const summary = [scols.map(csvCell).join(',')];
   const seed = meta.plan.planSeed;
+  const num = (x: number | null) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
   for (const point of [...byPoint.keys()].sort((a, b) => a - b)) {
     const list = byPoint.get(point)!;
-    const out: (number | null)[] = [point, ...list[0].values.slice(0, P)];
-    const stats: number[] = [];
+    const out: string[] = [String(point)];
+    for (let i = 0; i < P; i++) out.push(num(list[0].values[i]));
+    const stats: string[] = [];
     let n = 0;
     metrics.forEach((k, i) => {
       const xs: number[] = [];
@@ -320,10 +323,17 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
       }
       const m = summarize(xs, seed, `${point}:${k}`);
       if (i === 0) n = m.n;
-      stats.push(m.mean, m.sd, m.lo, m.hi);
+      // With one seed the interval is the mean: format it once.
+      const mean = num(m.mean);
+      stats.push(
+        mean,
+        num(m.sd),
+        m.lo === m.mean ? mean : num(m.lo),
+        m.hi === m.mean ? mean : num(m.hi),
+      );
     });
-    out.push(n, ...stats);
-    summary.push(out.map((x) => csvCell(x)).join(','));
+    out.push(String(n), ...stats);
+    summary.push(out.join(','));
   }
   return {
     [FILES.jsonl]: jsonl.length ? jsonl.join('\n') + '\n' : '',
@@ -667,9 +677,11 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       for (let i = 0; i < runs.length; i++) {
         const run = runs[i];
         if (failed.has(run) || done.has(run)) continue;
-        const values = Array.from(res.values.subarray(i * M, (i + 1) * M), (x) =>
-          Number.isFinite(x) ? x : null,
-        );
+        const values: (number | null)[] = new Array<number | null>(M);
+        for (let k = 0; k < M; k++) {
+          const x = res.values[i * M + k];
+          values[k] = Number.isFinite(x) ? x : null;
+        }
         done.set(run, values);
         lines += journalLine(run, values);
       }
