@@ -384,14 +384,13 @@ export function createRun(world: World, options: RunOptions = {}): Run {
     finalProb = evaluator.prob;
   }
 
-  const run: Run = {
+  // `t` and `done` are data properties kept in step with the count, not getters: an object
+  // literal with accessors is built by a slow path that, made once per run, kept two worker
+  // threads from running runs twice as fast as one (docs/performance.md, "Sweeps").
+  const run: Run & { t: number; done: boolean } = {
     world,
-    get t() {
-      return t;
-    },
-    get done() {
-      return t >= T;
-    },
+    t: 0,
+    done: T <= 0,
     step() {
       if (t >= T) return;
       const due = t % every === 0;
@@ -427,6 +426,8 @@ export function createRun(world: World, options: RunOptions = {}): Run {
         }
       }
       t++;
+      run.t = t;
+      run.done = t >= T;
       if (t === T) recordFinal();
     },
     run(n = T - t) {
