@@ -20,7 +20,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Axis } from '../src/engine/analysis/plan.ts';
@@ -199,31 +199,35 @@ async function timedSweep(axes: Axis[], workers: number, pool?: SweepPool) {
  * `run` a whole run as a sweep does it.
  */
 const workerUrl = pathToFileURL(worker.file).href;
+/**
+ * Starts one bare thread (bench/scaling-worker.mjs) per options, waits until every one is loaded
+ * and warm, says "go" to all, and returns the milliseconds until the last has answered.
+ */
+async function timeBareThreads(options: WorkerOptions[]): Promise<number> {
+  const ws = options.map((o) => new Worker(new URL('./scaling-worker.mjs', import.meta.url), o));
+  const next = () => Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));
+  await next(); // all loaded and warm
+  const t0 = performance.now();
+  const done = next();
+  for (const w of ws) w.postMessage('go');
+  await done;
+  const ms = performance.now() - t0;
+  await Promise.all(ws.map((w) => w.terminate()));
+  return ms;
+}
 /** The weight runs of the big sweep, spread (the bare threads' `run` kernel). */
 const runSetup = (() => {
   const { setup, runs } = bigSetup('weights');
   return { setup, runs: spread(runs, quick ? 1000 : 3000) };
 })();
 async function threadScaling(kernel: 'steps' | 'run', reps: number): Promise<number> {
-  const timeWith = async (n: number) => {
-    const ws = Array.from(
-      { length: n },
-      () =>
-        new Worker(new URL('./scaling-worker.mjs', import.meta.url), {
-          workerData: { kernel, reps, scenario: SCENARIO, file: workerUrl, ...runSetup },
-          execArgv: kernel === 'run' ? workerExecArgv(worker.bundled) : process.execArgv,
-        }),
+  const timeWith = (n: number) =>
+    timeBareThreads(
+      Array.from({ length: n }, () => ({
+        workerData: { kernel, reps, scenario: SCENARIO, file: workerUrl, ...runSetup },
+        execArgv: kernel === 'run' ? workerExecArgv(worker.bundled) : process.execArgv,
+      })),
     );
-    const next = () => Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));
-    await next(); // all loaded and warm
-    const t0 = performance.now();
-    const done = next();
-    for (const w of ws) w.postMessage('go');
-    await done;
-    const ms = performance.now() - t0;
-    await Promise.all(ws.map((w) => w.terminate()));
-    return ms;
-  };
   const ratios: number[] = [];
   for (let r = 0; r < (quick ? 1 : 3); r++)
     ratios.push((W * (await timeWith(1))) / (await timeWith(W)));
@@ -302,29 +306,22 @@ for (const k of Object.keys(KINDS) as Kind[]) {
  */
 async function bareBig(kind: Kind): Promise<number> {
   const { setup, runs: total } = bigSetup(kind);
-  const ws = Array.from({ length: W }, (_, j) => {
-    const runs = Array.from({ length: Math.ceil((total - j) / W) }, (_, i) => j + i * W);
-    return new Worker(new URL('./scaling-worker.mjs', import.meta.url), {
-      workerData: {
-        kernel: 'run',
-        reps: runs.length,
-        warmups: kind === 'weights' ? 300 : 100,
-        file: workerUrl,
-        setup,
-        runs,
-      },
-      execArgv: workerExecArgv(worker.bundled),
-    });
-  });
-  const next = () => Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));
-  await next();
-  const t0 = performance.now();
-  const done = next();
-  for (const w of ws) w.postMessage('go');
-  await done;
-  const ms = performance.now() - t0;
-  await Promise.all(ws.map((w) => w.terminate()));
-  return ms;
+  return timeBareThreads(
+    Array.from({ length: W }, (_, j) => {
+      const runs = Array.from({ length: Math.ceil((total - j) / W) }, (_, i) => j + i * W);
+      return {
+        workerData: {
+          kernel: 'run',
+          reps: runs.length,
+          warmups: kind === 'weights' ? 300 : 100,
+          file: workerUrl,
+          setup,
+          runs,
+        },
+        execArgv: workerExecArgv(worker.bundled),
+      };
+    }),
+  );
 }
 const side = quick ? 32 : 100; // 1,024 or 10,000 runs
 figures.bigSweep = {};
