@@ -98,13 +98,14 @@ const spread = (total: number, count: number) =>
 /**
  * One run's time where a sweep runs it: the sweep worker's own code (bench/single-worker.mjs),
  * one task of many runs in one worker thread, runs spread over the big sweep's plan; the mean
- * over long batches (2,000 weight runs, 200 compiled ones), so garbage collection is counted as
+ * over long batches (2,000 weight runs, 300 compiled ones, after 300 or 600 warm-up runs), so garbage collection is counted as
  * it is in the sweep; median of 3 batches. CPU time is the process's over each batch, while this
  * thread only waits (it counts the collector's helper threads).
  */
 async function singleRun(kind: Kind): Promise<number> {
-  const N = kind === 'weights' ? (quick ? 500 : 2000) : quick ? 50 : 200;
-  const warmups = kind === 'weights' ? 200 : 20;
+  const N = kind === 'weights' ? (quick ? 500 : 2000) : quick ? 50 : 300;
+  // Warm-up: the compiled path's code keeps being re-optimized for several hundred runs.
+  const warmups = kind === 'weights' ? 300 : 600;
   const reps = 3;
   const { setup, runs: total } = bigSetup(kind);
   const runs = spread(total, warmups + reps * N);
@@ -142,7 +143,7 @@ console.log(
   `Worker code: ${worker.bundled ? 'the plain-JS bundle' : 'the TypeScript sources through tsx'} (${worker.reason}).\n`,
 );
 console.log(
-  'Single run (overrides → world → 300 exact steps → final metrics), warm, the sweep worker’s code in one worker thread, one task of many runs (no pool, no journal, no files), mean over batches of 2,000 (weights) or 200 (compiled) runs spread over the big sweep’s plan, median of 3:\n',
+  'Single run (overrides → world → 300 exact steps → final metrics), warm, the sweep worker’s code in one worker thread, one task of many runs (no pool, no journal, no files), mean over batches of 2,000 (weights) or 300 (compiled) runs after 300 or 600 warm-up runs, spread over the big sweep’s plan, median of 3:\n',
 );
 console.log('| run | wall time | CPU time |\n| --- | ---: | ---: |');
 for (const k of Object.keys(KINDS) as Kind[])
@@ -249,8 +250,8 @@ console.log(
 
 // ---- 2. 441-run grids, 1 and W workers ----------------------------------------------------------
 // Cold: the sweep starts its own pool (the CLI: threads load their code while the main thread
-// plans). Warm: the pool is started and ready before the clock starts (a notebook or script
-// that keeps one pool for its sweeps; createSweepPool). The target is about the sweep's
+// plans). Warm: the pool is started, and has run the same grid twice, before the clock starts
+// (a notebook or script that keeps one pool for its sweeps; createSweepPool). The target is about the sweep's
 // parallel efficiency, so it is judged warm; the cold figure shows what start-up adds.
 const reps = quick ? 1 : 3;
 const best = async (kind: Kind, axes: Axis[], workers: number, warm: boolean) => {
@@ -259,7 +260,10 @@ const best = async (kind: Kind, axes: Axis[], workers: number, warm: boolean) =>
   try {
     if (pool) {
       await pool.ready();
-      await timedSweep(KINDS[kind].axes(5), workers, pool); // the threads' code loaded and warm
+      // The threads' code loaded and warm: V8 keeps re-optimizing the compiler's code over the
+      // first several hundred compiled runs of a thread (a kept pool's first sweeps ran 480 –
+      // 970 ms, the later ones 470 – 510), so the pool first runs the same grid twice.
+      for (let i = 0; i < 2; i++) await timedSweep(axes, workers, pool);
     }
     for (let r = 0; r < reps; r++) all.push(await timedSweep(axes, workers, pool));
   } finally {
@@ -313,7 +317,7 @@ async function bareBig(kind: Kind): Promise<number> {
         workerData: {
           kernel: 'run',
           reps: runs.length,
-          warmups: kind === 'weights' ? 300 : 100,
+          warmups: 300,
           file: workerUrl,
           setup,
           runs,
