@@ -1,10 +1,10 @@
 // The what-if commands at the CLI: bad --vary, --shard, --subject-to (and friends) exit 2 with
 // one clear message naming the flag and what was expected, no stack trace, nothing written;
 // every command's --help has examples; tipping, tune and pareto print their answers.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rewardmix, tempDir, UPDATE } from './helpers.ts';
+import { rewardmix, ROOT, tempDir, UPDATE } from './helpers.ts';
 
 const FAST = ['--set', 'start.steps=200', '--set', 'trainer.steps=20'];
 
@@ -242,6 +242,32 @@ describe('answers', () => {
     expect(tuned.best.metrics['eval/sycophancy']).toBeGreaterThan(0.0499);
     expect(tuned.best.values['mix.weights.thumbs']).toBeLessThan(trained);
     expect(tuned.margins[0].distance).toBeLessThan(1e-3);
+  }, 120_000);
+
+  it('sweep --chart draws the heatmap with its contour (the renderer loads only then)', async () => {
+    const out = join(tempDir('rewardmix-whatif-'), 'swc');
+    const s = await rewardmix([
+      'sweep',
+      UPDATE,
+      ...FAST,
+      '--vary',
+      'mix.weights.thumbs=0:4:3',
+      '--vary',
+      'mix.weights.spec=1:3:3',
+      '--workers',
+      '1',
+      '--quiet',
+      '--chart',
+      'eval/sycophancy=0.1',
+      '--out',
+      out,
+    ]);
+    expect(s.code).toBe(0);
+    const svg = s.stdout.match(/^chart: (.+\.svg)$/m)?.[1];
+    expect(svg).toBeTruthy();
+    const text = readFileSync(resolve(ROOT, svg!), 'utf8');
+    expect(text).toMatch(/^<svg/);
+    expect(text).toContain('eval/sycophancy');
   }, 120_000);
 
   it('sweep then pareto lists the front', async () => {
