@@ -45,21 +45,6 @@ export function applyOverrides(
   }
 }
 
-const WEIGHT = /^mix\.weights\.[^.=]+=/;
-
-/**
- * The world of `sc` as a patch of `base` when the overrides only set mix weights (and the
- * weights pass the compiler's checks), else null: compile it.
- */
-export function patchedWorld(base: World, sc: NormalizedScenario, sets: string[]): World | null {
-  if (!sets.every((s) => WEIGHT.test(s))) return null;
-  const names = base.signals.map((s) => s.name);
-  if (!Object.keys(sc.mix.weights).every((k) => names.includes(k))) return null;
-  const weights = Float64Array.from(names, (k) => sc.mix.weights[k] ?? 0);
-  if (sc.mix.normalize && !weights.some((x) => x > 0)) return null;
-  return { ...base, mix: { ...base.mix, weights } };
-}
-
 const WEIGHT_SET = /^mix\.weights\.([^.=]+)=(.*)$/s;
 const WEIGHT_SPEC = specAt(SCENARIO_SPEC, ['mix', 'weights', '_']) as { min: number; max: number };
 
@@ -87,8 +72,9 @@ export function weightOnlyWorld(base: World, sets: string[]): World | null {
 }
 
 /**
- * The world for overrides `sets`: validated, then patched from `base` or compiled. `compile` is
- * asked for only when needed.
+ * The world for overrides `sets`: `base` with new mix weights when that is all they set (and
+ * the values are ones the format accepts), else validated and compiled. `compile` is asked for
+ * only then.
  */
 export function worldFor(
   src: ScenarioSource,
@@ -100,8 +86,7 @@ export function worldFor(
   const fast = weightOnlyWorld(base, sets);
   if (fast) return fast;
   const raw = applyOverrides(src, sets, flag);
-  const sc = validateScenario(raw, src.source);
-  return patchedWorld(base, sc, sets) ?? compile()(sc, src.source);
+  return compile()(validateScenario(raw, src.source), src.source);
 }
 
 /**

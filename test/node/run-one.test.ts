@@ -7,8 +7,6 @@ import { applySets } from '../../src/scenario/set.ts';
 import { loadScenario } from '../../src/node/load.ts';
 import {
   finalMetrics,
-  patchedWorld,
-  validateScenario,
   weightOnlyWorld,
   worldFor,
 } from '../../src/node/run-one.ts';
@@ -49,16 +47,21 @@ describe('mix-weight overrides without the compiler', () => {
   });
 
   it('fall back to the compiler for anything else, or weights it would reject', () => {
-    const sc = (sets: string[]) => validateScenario(applySets(loaded.raw, sets), 'x');
-    expect(patchedWorld(loaded.world, sc(['beta=0.1']), ['beta=0.1'])).toBeNull();
+    const src = { raw: loaded.raw, source: 'x' };
+    expect(weightOnlyWorld(loaded.world, ['beta=0.1'])).toBeNull();
+    expect(() => worldFor(src, loaded.world, ['beta=0.1'], noCompile)).toThrow(
+      'the compiler was asked for',
+    );
+    expect(worldFor(src, loaded.world, ['beta=0.1'], () => compileScenario)).toEqual(
+      compiled(['beta=0.1']),
+    );
     const zero = [
       'mix.weights.correctness=0',
       'mix.weights.spec=0',
       'mix.weights.thumbs=0',
       'mix.weights.memory=0',
     ];
-    expect(patchedWorld(loaded.world, sc(zero), zero)).toBeNull();
-    const src = { raw: loaded.raw, source: 'x' };
+    expect(weightOnlyWorld(loaded.world, zero)).toBeNull();
     expect(() => worldFor(src, loaded.world, zero, () => compileScenario)).toThrow(
       /all weights are 0/,
     );
