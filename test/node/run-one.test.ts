@@ -5,11 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileScenario, normalizeScenario } from '../../src/scenario/compile.ts';
 import { applySets } from '../../src/scenario/set.ts';
 import { loadScenario } from '../../src/node/load.ts';
-import {
-  finalMetrics,
-  weightOnlyWorld,
-  worldFor,
-} from '../../src/node/run-one.ts';
+import { finalMetrics, weightOnlyWorld, worldFor } from '../../src/node/run-one.ts';
 import type { World } from '../../src/engine/types.ts';
 
 let loaded: ReturnType<typeof loadScenario>;
