@@ -111,26 +111,53 @@ function place(name, dirs) {
   return { esbuild, cache, dirName, dir: join(cache, dirName) };
 }
 
-function settle(p, entry, tmp) {
-  try {
-    try {
-      renameSync(tmp, p.dir);
-    } catch (e) {
-      // Another process put the same bundle in place first: use theirs.
-      if (!existsSync(join(p.dir, entry))) throw e;
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  prune(p.cache, p.dirName);
-}
-
-const tmpDir = (p) => join(p.cache, `.${p.dirName}.${process.pid}.${Date.now()}.tmp`);
-const found = (p, entry) => existsSync(join(p.dir, entry));
 const failed = (e) => ({
   file: null,
   reason: `bundle not built: ${String(e?.message ?? e).split('\n')[0]}`,
 });
+
+/**
+ * The start of a bundle's build: `{done}` when there is nothing to build (found in the cache, or
+ * no bundle can be had), else the esbuild API, the temporary directory to build into, and
+ * `finish()` / `fail(error)` to call after the build.
+ */
+function begin(name, dirs, entry) {
+  try {
+    const p = place(name, dirs);
+    if (p.error) return { done: { file: null, reason: p.error } };
+    const file = join(p.dir, entry);
+    if (existsSync(file))
+      return { done: { file, reason: `cached bundle ${relative(ROOT, p.dir)}` } };
+    mkdirSync(p.cache, { recursive: true });
+    const tmp = join(p.cache, `.${p.dirName}.${process.pid}.${Date.now()}.tmp`);
+    return {
+      esbuild: p.esbuild,
+      tmp,
+      fail(e) {
+        rmSync(tmp, { recursive: true, force: true });
+        return failed(e);
+      },
+      finish() {
+        try {
+          try {
+            renameSync(tmp, p.dir);
+          } catch (e) {
+            // Another process put the same bundle in place first: use theirs.
+            if (!existsSync(file)) throw e;
+          } finally {
+            rmSync(tmp, { recursive: true, force: true });
+          }
+          prune(p.cache, p.dirName);
+          return { file, reason: `built bundle ${relative(ROOT, p.dir)}` };
+        } catch (e) {
+          return failed(e);
+        }
+      },
+    };
+  } catch (e) {
+    return { done: failed(e) };
+  }
+}
 
 /**
  * The bundle `name` made from `dirs` with esbuild `options`, built now if it is not in the cache:
@@ -138,46 +165,26 @@ const failed = (e) => ({
  * when it cannot be had. Synchronous (esbuild plugins need `cachedBundle`).
  */
 export function cachedBundleSync(name, dirs, entry, options) {
-  const p = place(name, dirs);
-  if (p.error) return { file: null, reason: p.error };
-  const file = join(p.dir, entry);
+  const b = begin(name, dirs, entry);
+  if (b.done) return b.done;
   try {
-    if (found(p, entry)) return { file, reason: `cached bundle ${relative(ROOT, p.dir)}` };
-    mkdirSync(p.cache, { recursive: true });
-    const tmp = tmpDir(p);
-    try {
-      p.esbuild.buildSync({ ...options, outdir: tmp });
-    } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw e;
-    }
-    settle(p, entry, tmp);
-    return { file, reason: `built bundle ${relative(ROOT, p.dir)}` };
+    b.esbuild.buildSync({ ...options, outdir: b.tmp });
   } catch (e) {
-    return failed(e);
+    return b.fail(e);
   }
+  return b.finish();
 }
 
 /** `cachedBundleSync`, building asynchronously (esbuild plugins allowed). */
 export async function cachedBundle(name, dirs, entry, options) {
-  const p = place(name, dirs);
-  if (p.error) return { file: null, reason: p.error };
-  const file = join(p.dir, entry);
+  const b = begin(name, dirs, entry);
+  if (b.done) return b.done;
   try {
-    if (found(p, entry)) return { file, reason: `cached bundle ${relative(ROOT, p.dir)}` };
-    mkdirSync(p.cache, { recursive: true });
-    const tmp = tmpDir(p);
-    try {
-      await p.esbuild.build({ ...options, outdir: tmp });
-    } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw e;
-    }
-    settle(p, entry, tmp);
-    return { file, reason: `built bundle ${relative(ROOT, p.dir)}` };
+    await b.esbuild.build({ ...options, outdir: b.tmp });
   } catch (e) {
-    return failed(e);
+    return b.fail(e);
   }
+  return b.finish();
 }
 
 /** Removes all but the KEEP newest bundles of `current`'s name (never a build's temp dir). */
