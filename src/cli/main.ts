@@ -30,6 +30,12 @@ export function buildProgram(commands: Register[]): Command {
 
 /** Runs the CLI and exits with the code ./exit.ts decides. */
 export async function main(argv: string[]): Promise<void> {
+  // Output piped into a reader that stops early (`rewardmix pareto … | head`): the reader has
+  // what it wanted, so stop quietly, as Unix tools do, rather than with an EPIPE stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw e;
+  });
   let code: number = EXIT.ok;
   try {
     await buildProgram(await commandsFor(argv)).parseAsync(argv);

@@ -378,20 +378,54 @@ export function readSweep(dir: string): { meta: SweepMeta; rows: SweepRow[] } {
       displayPath(dir),
       `the sweep is not complete (${meta.progress.completed} of ${meta.progress.runs} runs): run the same sweep command again to resume it`,
     );
-  const text = readFileSync(join(dir, FILES.jsonl), 'utf8');
-  const rows = text
-    .split('\n')
-    .filter((l) => l)
-    .map((l) => {
-      const r = JSON.parse(l) as Record<string, number | null>;
-      return {
-        run: r.run as number,
-        point: r.point as number,
-        seed: r.seed as number,
-        values: meta.plan.axes.map((a) => r[a.path] as number),
-        metrics: meta.metrics.map((k) => r[k] ?? null),
-      };
+  // The results are rewritten from the journal by running the same sweep command again, so a
+  // results file that is missing or was changed by hand is bad input, said as such.
+  const file = join(dir, FILES.jsonl);
+  const again = 'run the same sweep command again to write it anew from the journal';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(
+      displayPath(file),
+      `cannot read the sweep's results (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): ${again}`,
+    );
+  }
+  const rows: SweepRow[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]) continue;
+    const bad = (what: string) =>
+      new InputError(displayPath(file), `line ${i + 1}: ${what}; ${again}`);
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse(lines[i]) as Record<string, unknown>;
+    } catch (e) {
+      throw bad(`malformed JSON (${(e as Error).message})`);
+    }
+    if (typeof r !== 'object' || r === null || Array.isArray(r))
+      throw bad('expected one JSON object per line');
+    for (const k of ['run', 'point', 'seed'])
+      if (!Number.isInteger(r[k])) throw bad(`"${k}": expected a whole number`);
+    const values = meta.plan.axes.map((a) => r[a.path]);
+    const at = values.findIndex((v) => typeof v !== 'number');
+    if (at >= 0) throw bad(`"${meta.plan.axes[at].path}": expected a number`);
+    const metrics = meta.metrics.map((k) => r[k] ?? null);
+    const m = metrics.findIndex((v) => v !== null && typeof v !== 'number');
+    if (m >= 0) throw bad(`"${meta.metrics[m]}": expected a number or null`);
+    rows.push({
+      run: r.run as number,
+      point: r.point as number,
+      seed: r.seed as number,
+      values: values as number[],
+      metrics: metrics as (number | null)[],
     });
+  }
+  if (rows.length !== meta.progress.runs)
+    throw new InputError(
+      displayPath(file),
+      `holds ${rows.length} rows where ${FILES.meta} says ${meta.progress.runs} runs; ${again}`,
+    );
   return { meta, rows };
 }
 

@@ -1,7 +1,9 @@
 // The command line runs a plain-JS bundle of its sources (bin/rewardmix.mjs, bin/bundle-cache.mjs):
 // it reads no sources outside the directories its key hashes, finds the files its code looks for
 // beside itself (package.json, templates) as the sources do, and prints what the sources print
-// when run through tsx (REWARDMIX_BUNDLE=0).
+// when run through tsx (REWARDMIX_BUNDLE=0). And either way, output piped into a reader that has
+// gone (`| head`) ends the command quietly.
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -81,4 +83,22 @@ describe('the command-line bundle', () => {
     expect(bad.map((r) => r.code)).toEqual([2, 2]);
     expect(bad[0].stderr).toBe(bad[1].stderr);
   }, 60_000);
+});
+
+describe('output into a reader that has gone', () => {
+  it('stops quietly with exit 0 (no EPIPE stack), bundled and through tsx', async () => {
+    for (const bundled of ['1', '0']) {
+      const child = spawn(process.execPath, ['bin/rewardmix.mjs', '--help'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, REWARDMIX_BUNDLE: bundled },
+      });
+      child.stdout.destroy(); // nobody reads: the first write fails with EPIPE
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      const code = await new Promise((r) => child.on('close', r));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
+  }, 30_000);
 });

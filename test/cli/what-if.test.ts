@@ -1,7 +1,7 @@
 // The what-if commands at the CLI: bad --vary, --shard, --subject-to (and friends) exit 2 with
 // one clear message naming the flag and what was expected, no stack trace, nothing written;
 // every command's --help has examples; tipping, tune and pareto print their answers.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rewardmix, ROOT, tempDir, UPDATE } from './helpers.ts';
@@ -268,6 +268,51 @@ describe('answers', () => {
     const text = readFileSync(resolve(ROOT, svg!), 'utf8');
     expect(text).toMatch(/^<svg/);
     expect(text).toContain('eval/sycophancy');
+  }, 120_000);
+
+  it('a results file changed by hand is bad input, and the sweep command writes it anew', async () => {
+    const out = join(tempDir('rewardmix-whatif-'), 'swr');
+    const sweep = () =>
+      rewardmix([
+        'sweep',
+        UPDATE,
+        ...FAST,
+        '--vary',
+        'mix.weights.thumbs=0:4:3',
+        '--quiet',
+        '--out',
+        out,
+      ]);
+    const pareto = () =>
+      rewardmix(['pareto', out, '--objectives', 'ab/thumbs_up:max,eval/sycophancy:min']);
+    expect((await sweep()).code).toBe(0);
+    const file = join(out, 'results.jsonl');
+    const good = readFileSync(file, 'utf8');
+    const cases: [string, RegExp][] = [
+      [good + '{broken\n', /results\.jsonl: line 4: malformed JSON/],
+      [
+        good.split('\n').slice(1).join('\n'),
+        /results\.jsonl: holds 2 rows where sweep\.json says 3 runs/,
+      ],
+      [
+        good.replace('"seed":', '"seed":"x","was":'),
+        /results\.jsonl: line 1: "seed": expected a whole number/,
+      ],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(file, text);
+      const r = await pareto();
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(/run the same sweep command again/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    rmSync(file);
+    expect((await pareto()).stderr).toMatch(/cannot read the sweep's results \(ENOENT\)/);
+    const again = await sweep();
+    expect(again.stdout).toMatch(/0 run now, 3 resumed/);
+    expect(readFileSync(file, 'utf8')).toBe(good);
+    expect((await pareto()).code).toBe(0);
   }, 120_000);
 
   it('sweep then pareto lists the front', async () => {
