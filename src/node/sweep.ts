@@ -308,11 +308,10 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
     for (const k of metrics) scols.push(`${k}:mean`, `${k}:sd`, `${k}:lo`, `${k}:hi`);
   const summary = [scols.map(csvCell).join(',')];
   const seed = meta.plan.planSeed;
-  const num = (x: number | null) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
   for (const point of [...byPoint.keys()].sort((a, b) => a - b)) {
     const list = byPoint.get(point)!;
     const out: string[] = [String(point)];
-    for (let i = 0; i < P; i++) out.push(num(list[0].values[i]));
+    for (let i = 0; i < P; i++) out.push(csvCell(list[0].values[i]));
     const stats: string[] = [];
     let n = 0;
     metrics.forEach((k, i) => {
@@ -324,12 +323,12 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
       const m = summarize(xs, seed, `${point}:${k}`);
       if (i === 0) n = m.n;
       // With one seed the interval is the mean: format it once.
-      const mean = num(m.mean);
+      const mean = csvCell(m.mean);
       stats.push(
         mean,
-        num(m.sd),
-        m.lo === m.mean ? mean : num(m.lo),
-        m.hi === m.mean ? mean : num(m.hi),
+        csvCell(m.sd),
+        m.lo === m.mean ? mean : csvCell(m.lo),
+        m.hi === m.mean ? mean : csvCell(m.hi),
       );
     });
     out.push(String(n), ...stats);
@@ -393,10 +392,11 @@ export function readSweep(dir: string): { meta: SweepMeta; rows: SweepRow[] } {
   }
   const rows: SweepRow[] = [];
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
+  let i = 0;
+  const bad = (what: string) =>
+    new InputError(displayPath(file), `line ${i + 1}: ${what}; ${again}`);
+  for (; i < lines.length; i++) {
     if (!lines[i]) continue;
-    const bad = (what: string) =>
-      new InputError(displayPath(file), `line ${i + 1}: ${what}; ${again}`);
     let r: Record<string, unknown>;
     try {
       r = JSON.parse(lines[i]) as Record<string, unknown>;

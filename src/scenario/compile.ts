@@ -245,13 +245,16 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   );
   // Cell expressions read params, the cell's situation and style attributes and the features
   // made so far, looked up in place (ScopeColumns) rather than copied into a scope per cell.
-  const cells = new ScopeColumns(A);
-  for (const [k, v] of Object.entries(params)) cells.scalar(k, v);
-  for (const k of sitAttrNames)
-    cells.rows(
+  // Each situation attribute's value per situation, read by cell and set expressions alike.
+  const sitRows = new Map(
+    [...sitAttrNames].map((k) => [
       k,
       contexts.map((c) => attrValue(c.attributes, k, stringAttrs.has(k))),
-    );
+    ]),
+  );
+  const cells = new ScopeColumns(A);
+  for (const [k, v] of Object.entries(params)) cells.scalar(k, v);
+  for (const [k, row] of sitRows) cells.rows(k, row);
   for (const k of styleAttrNames)
     cells.columns(
       k,
@@ -406,26 +409,19 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   const sitNames = new Set([...paramNames, ...sitAttrNames, 'weight', 'baseWeight']);
   const baseTotal = baseRaw.reduce((a, b) => a + b, 0);
   // Set expressions read params, `weight`, `baseWeight` and the situation's attributes.
+  // A situation attribute named `weight` or `baseWeight` wins over these, as it always has.
   const situationScope = new ScopeColumns(1);
   for (const [k, v] of Object.entries(params)) situationScope.scalar(k, v);
-  const baseWeights = baseRaw.map((x) => x / baseTotal);
-  for (const k of sitAttrNames)
-    situationScope.rows(
-      k,
-      contexts.map((c) => attrValue(c.attributes, k, stringAttrs.has(k))),
-    );
+  situationScope.rows(
+    'baseWeight',
+    baseRaw.map((x) => x / baseTotal),
+  );
+  for (const [k, row] of sitRows) situationScope.rows(k, row);
   const situationAt = (i: number) => ` for situation "${contexts[i].id}"`;
   const setOf = (path: string, src: Num, base?: number[]): Float64Array => {
     const e = expr(path, src, sitNames);
-    situationScope.rows('weight', base ?? contexts.map((c) => c.weight));
-    situationScope.rows('baseWeight', baseWeights);
-    // A situation attribute of either name wins, as it always has.
-    for (const k of ['weight', 'baseWeight'])
-      if (sitAttrNames.has(k))
-        situationScope.rows(
-          k,
-          contexts.map((c) => attrValue(c.attributes, k, stringAttrs.has(k))),
-        );
+    if (!sitRows.has('weight'))
+      situationScope.rows('weight', base ?? contexts.map((c) => c.weight));
     const w = new Float64Array(contexts.length);
     for (let i = 0; i < w.length; i++) {
       situationScope.cell = i;
