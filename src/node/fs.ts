@@ -3,7 +3,16 @@
  * is renamed over the target, so a reader sees the old file or the new one, never half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -54,6 +63,41 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Writes several files atomically, each as `writeFileAtomicSync` does, with their flushes to
+ * disk in parallel (in libuv's thread pool): a sweep's end writes three results files, and
+ * one flush after another was most of its time. Each file is renamed into place only once all
+ * are flushed, so a crash leaves either none of them new or all.
+ */
+export async function writeFilesAtomic(files: [string, string | Uint8Array][]): Promise<void> {
+  const temps: { tmp: string; path: string; fd: number | null }[] = [];
+  try {
+    for (const [path, data] of files) {
+      mkdirSync(dirname(path), { recursive: true });
+      const t = { tmp: tempPath(path), path, fd: null as number | null };
+      temps.push(t);
+      t.fd = openSync(t.tmp, 'wx');
+      const buf = bytes(data);
+      let off = 0;
+      while (off < buf.length) off += writeSync(t.fd, buf, off, buf.length - off);
+    }
+    await Promise.all(
+      temps.map((t) => new Promise<void>((ok, fail) => fsync(t.fd!, (e) => (e ? fail(e) : ok())))),
+    );
+    for (const t of temps) {
+      closeSync(t.fd!);
+      t.fd = null;
+    }
+    for (const t of temps) renameSync(t.tmp, t.path);
+  } catch (err) {
+    for (const t of temps) {
+      if (t.fd !== null) closeSync(t.fd);
+      rmSync(t.tmp, { force: true });
+    }
     throw err;
   }
 }

@@ -1,23 +1,30 @@
 /**
- * A sweep worker thread (piscina): runs the runs of one task and returns their final metrics.
+ * A sweep worker thread (piscina): runs runs of a sweep and journals them.
  *
  * The sweep's setup (the scenario, raw and compiled, the plan and the metric keys) reaches a
  * worker once, not with every task: a task names the setup by key and carries it only when the
  * main thread cannot know the worker has it; a worker asked for runs of a setup it does not hold
- * answers `needSetup` and the main thread sends the task again with it. A task is then just run
- * indices: the worker derives each run's overrides and seed from the plan itself, and answers
- * with one flat array of values (NaN = no value), so per-run traffic between threads is a few
- * numbers. Overrides of mix weights are patched into the compiled world (src/node/run-one.ts), so
- * a weight sweep's worker never loads the scenario compiler; other overrides make it import the
- * compiler, once. Errors come back per run rather than as exceptions, so the main thread can say
- * which run failed.
+ * answers `needSetup` and the main thread sends the task again with it. The worker derives each
+ * run's overrides and seed from the plan itself. Overrides of mix weights are patched into the
+ * compiled world (src/node/run-one.ts), so a weight sweep's worker never loads the scenario
+ * compiler; other overrides make it import the compiler, once. Errors come back per run rather
+ * than as exceptions, so the main thread can say which run failed.
+ *
+ * A sweep gives each worker one task with `shared` (src/node/sweep.ts): the runs to do and a
+ * counter in shared memory. The worker takes the next `chunk` runs off the counter, runs them,
+ * writes their values into the shared table, appends their journal lines itself, marks them
+ * done, and takes more until none are left. So the threads share the work to the last chunk,
+ * and nothing passes between threads per run or per chunk: the main thread only waits. A task
+ * with `runs` instead (the benchmark's baseline, bench/single-worker.mjs) runs those and answers
+ * with their values.
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { plannedRun, runOverrides, type Plan } from '../engine/analysis/plan.ts';
 import type { World } from '../engine/types.ts';
 import { isInputError } from '../scenario/errors.ts';
+import { Journal, journalLine } from './journal.ts';
 import { finalMetrics, worldFor, type Compile, type ScenarioSource } from './run-one.ts';
-import type { SweepTask, SweepTaskResult } from './sweep.ts';
+import { SHARED, type SharedRuns, type SweepTask, type SweepTaskResult } from './sweep-shared.ts';
 
 let compile: Compile | null = null;
 const NEED_COMPILER = new Error('the scenario compiler is not loaded yet');
@@ -34,10 +41,93 @@ function needCompile(): Compile {
 }
 
 /** The setup this worker holds (the last one it was sent). */
-let held: { key: string; src: ScenarioSource; base: World; plan: Plan; metrics: string[] } | null =
-  null;
+interface Held {
+  key: string;
+  src: ScenarioSource;
+  base: World;
+  plan: Plan;
+  metrics: string[];
+}
+let held: Held | null = null;
 
-export default async function runTask(task: SweepTask): Promise<SweepTaskResult> {
+type RunError = { run: number; input: boolean; message: string };
+
+/** Runs `run` of the held setup, writing its values at `out[at …]`; the error, if it fails. */
+async function runOne(
+  h: Held,
+  run: number,
+  out: Float64Array,
+  at: number,
+): Promise<RunError | null> {
+  const pr = plannedRun(h.plan, run);
+  const sets = runOverrides(h.plan, pr.values);
+  const M = h.metrics.length;
+  for (;;) {
+    try {
+      const final = finalMetrics(worldFor(h.src, h.base, sets, needCompile), pr.seed);
+      for (let k = 0; k < M; k++) out[at + k] = final[h.metrics[k]] ?? NaN;
+      return null;
+    } catch (e) {
+      if (e === NEED_COMPILER) {
+        compile = await loadCompiler();
+        continue;
+      }
+      return { run, input: isInputError(e), message: (e as Error).message };
+    }
+  }
+}
+
+/**
+ * Takes chunks of runs off the shared counter until none are left, the sweep is stopped, or
+ * `limit` chunks were taken. `journal`: the caller's (the main thread keeps one open across its
+ * calls); without it the worker opens its own for the task and closes (and flushes) it at the end.
+ */
+async function runShared(h: Held, s: SharedRuns, limit: number, journal?: Journal) {
+  const ctl = new Int32Array(s.control);
+  const todo = new Int32Array(s.todo);
+  const values = new Float64Array(s.values);
+  const done = new Uint8Array(s.done);
+  const N = todo.length;
+  const M = h.metrics.length;
+  const own = journal ? null : new Journal(s.journal);
+  const out = journal ?? own!;
+  const errors: RunError[] = [];
+  const row: number[] = new Array<number>(M);
+  Atomics.add(ctl, SHARED.started, 1);
+  try {
+    for (let taken = 0; taken < limit && Atomics.load(ctl, SHARED.stop) === 0; taken++) {
+      const i0 = Atomics.add(ctl, SHARED.next, s.chunk);
+      if (i0 >= N) break;
+      const i1 = Math.min(N, i0 + s.chunk);
+      let lines = '';
+      const ok: number[] = [];
+      for (let i = i0; i < i1; i++) {
+        const run = todo[i];
+        const error = await runOne(h, run, values, i * M);
+        if (error) {
+          errors.push(error);
+          Atomics.store(ctl, SHARED.stop, 1); // the sweep fails: the others stop taking runs
+          continue;
+        }
+        for (let k = 0; k < M; k++) row[k] = values[i * M + k];
+        lines += journalLine(run, row);
+        ok.push(i);
+      }
+      // Journaled first, then marked done: a run the main thread sees done is in the journal.
+      if (lines) out.append(lines);
+      for (const i of ok) Atomics.store(done, i, 1);
+      Atomics.add(ctl, SHARED.completed, ok.length);
+    }
+  } finally {
+    own?.close();
+  }
+  return errors;
+}
+
+export default async function runTask(
+  task: SweepTask,
+  journal?: Journal,
+): Promise<SweepTaskResult> {
   if (task.setup) {
     const s = task.setup;
     held = {
@@ -49,27 +139,16 @@ export default async function runTask(task: SweepTask): Promise<SweepTaskResult>
     };
   }
   if (!held || held.key !== task.key) return { needSetup: true };
-  const { src, base, plan, metrics } = held;
-  const M = metrics.length;
+  if (task.shared) {
+    const errors = await runShared(held, task.shared, task.limit ?? Infinity, journal);
+    return { values: new Float64Array(0), errors, thread: threadId };
+  }
+  const M = held.metrics.length;
   const values = new Float64Array(task.runs.length * M).fill(NaN);
-  const errors: { run: number; input: boolean; message: string }[] = [];
+  const errors: RunError[] = [];
   for (let i = 0; i < task.runs.length; i++) {
-    const run = task.runs[i];
-    const pr = plannedRun(plan, run);
-    const sets = runOverrides(plan, pr.values);
-    for (;;) {
-      try {
-        const final = finalMetrics(worldFor(src, base, sets, needCompile), pr.seed);
-        for (let k = 0; k < M; k++) values[i * M + k] = final[metrics[k]] ?? NaN;
-      } catch (e) {
-        if (e === NEED_COMPILER) {
-          compile = await loadCompiler();
-          continue;
-        }
-        errors.push({ run, input: isInputError(e), message: (e as Error).message });
-      }
-      break;
-    }
+    const error = await runOne(held, task.runs[i], values, i * M);
+    if (error) errors.push(error);
   }
   return { values, errors, thread: threadId };
 }

@@ -17,16 +17,7 @@
  * - `--shard i/n` runs every n-th run from run i − 1; `mergeSweeps` joins the shards' results
  *   into the same bytes one sweep would write.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, fsync, fsyncSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -44,11 +35,19 @@ import {
   type Shard,
 } from '../engine/analysis/plan.ts';
 import { normalizeScenario } from '../scenario/compile.ts';
-import type { World } from '../engine/types.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
-import { writeFileAtomicSync } from './fs.ts';
+import { writeFileAtomicSync, writeFilesAtomic } from './fs.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
+import { finite, Journal, recoverJournal } from './journal.ts';
+import {
+  SHARED,
+  SHARED_CONTROL_LENGTH,
+  type SharedRuns,
+  type SweepTask,
+  type SweepTaskResult,
+  type SweepWorkerData,
+} from './sweep-shared.ts';
 import runTaskHere from './sweep-worker.ts';
 import { displayPath, loadScenario } from './load.ts';
 import {
@@ -60,7 +59,14 @@ import {
   type LoadedSource,
 } from './what-if.ts';
 
+export { fnv1a, journalLine, parseJournalLine, recoverJournal } from './journal.ts';
+export type { SweepTask, SweepTaskResult, SweepWorkerData } from './sweep-shared.ts';
+
 export const SWEEP_FORMAT = 'rewardmix-sweep/1';
+/** How often a running sweep reports progress, and flushes its journal to disk (ms). */
+const PROGRESS_MS = 100;
+const SYNC_MS = 200;
+
 export const FILES = {
   meta: 'sweep.json',
   journal: 'journal.jsonl',
@@ -126,15 +132,15 @@ export interface SweepOptions {
   /** Written into sweep.json (command line, version…). */
   provenance?: Record<string, unknown>;
   onProgress?: (p: SweepProgress) => void;
-  /** Runs per task sent to a worker (default: about 16 tasks per worker, 1 to 128 runs each). */
+  /** Runs a thread takes off the shared counter at a time (default: about 64 chunks per worker,
+   * 1 to 16 runs each). */
   chunk?: number;
   /**
    * Whether this thread runs runs while the workers start. Default: when a core is left over
    * (fewer workers than the machine's cores). With every core taken by a worker, helping slowed
-   * cold sweeps down (2 workers on 2 cores, 441-run grids, five runs each: weights 316 – 355 ms
-   * helping against 282 – 301 not; compiled 754 – 793 against 686 – 736), though the first
-   * result came sooner (70 – 107 ms against 110 – 130). Tests set it both ways to check both
-   * give the same bytes.
+   * cold sweeps down (measured when tasks were messages: 2 workers on 2 cores, 441-run grids,
+   * five runs each: weights 316 – 355 ms helping against 282 – 301 not). Tests set it both
+   * ways to check both give the same bytes.
    */
   mainThreadHelps?: boolean;
 }
@@ -147,107 +153,6 @@ export interface SweepOutcome {
   ran: number;
   resumed: number;
   elapsedMs: number;
-}
-
-// ---- journal ---------------------------------------------------------------------------------
-
-/** FNV-1a (32 bit) of a string, as 8 hex digits: the journal lines' check. */
-export function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-const finite = (x: number | null | undefined): number | null =>
-  typeof x === 'number' && Number.isFinite(x) ? x : null;
-
-/** A journal line (with its newline) for a completed run. */
-export function journalLine(run: number, values: (number | null)[]): string {
-  const v = JSON.stringify(values.map(finite));
-  // The check is the hash of JSON.stringify([run, values]), spelled out for an integer run.
-  return `{"run":${run},"values":${v},"check":"${fnv1a(`[${run},${v}]`)}"}\n`;
-}
-
-/** The run and values of a journal line (without newline), or null when it is not valid. */
-export function parseJournalLine(
-  line: string,
-  metricCount: number,
-): { run: number; values: (number | null)[] } | null {
-  try {
-    const o = JSON.parse(line) as { run?: unknown; values?: unknown; check?: unknown };
-    if (!Number.isInteger(o.run) || !Array.isArray(o.values)) return null;
-    if (o.values.length !== metricCount) return null;
-    if (!o.values.every((x) => x === null || typeof x === 'number')) return null;
-    if (o.check !== fnv1a(JSON.stringify([o.run, o.values]))) return null;
-    return { run: o.run as number, values: o.values as (number | null)[] };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Reads the journal: the valid complete lines up to the first bad or unterminated one, which
- * is cut off (with everything after it) so appends continue from a clean line end. Runs outside
- * `allowed` or seen before are ignored.
- */
-export function recoverJournal(
-  path: string,
-  metricCount: number,
-  allowed: Set<number>,
-): Map<number, (number | null)[]> {
-  const done = new Map<number, (number | null)[]>();
-  if (!existsSync(path)) return done;
-  const buf = readFileSync(path);
-  let start = 0;
-  let good = 0;
-  while (start < buf.length) {
-    const nl = buf.indexOf(10, start);
-    if (nl < 0) break; // the last line was cut short
-    const parsed = parseJournalLine(buf.toString('utf8', start, nl), metricCount);
-    if (!parsed) break;
-    if (allowed.has(parsed.run) && !done.has(parsed.run)) done.set(parsed.run, parsed.values);
-    start = nl + 1;
-    good = start;
-  }
-  if (good < buf.length) {
-    const fd = openSync(path, 'r+');
-    try {
-      ftruncateSync(fd, good);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return done;
-}
-
-/** An append-only journal: lines written at once, flushed to disk at most `syncMs` apart. */
-class Journal {
-  private fd: number;
-  private lastSync = 0;
-  constructor(
-    path: string,
-    private syncMs = 200,
-  ) {
-    this.fd = openSync(path, 'a');
-  }
-  append(text: string): void {
-    const buf = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
-    const now = performance.now();
-    if (now - this.lastSync >= this.syncMs) {
-      fsyncSync(this.fd);
-      this.lastSync = now;
-    }
-  }
-  close(): void {
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-  }
 }
 
 // ---- results files ---------------------------------------------------------------------------
@@ -344,6 +249,13 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
 function writeResults(dir: string, meta: SweepMeta, rows: SweepRow[]): void {
   for (const [name, text] of Object.entries(resultsFiles(meta, rows)))
     writeFileAtomicSync(join(dir, name), text);
+}
+
+/** `writeResults` with the files flushed to disk in parallel (see `writeFilesAtomic`). */
+async function writeResultsAsync(dir: string, meta: SweepMeta, rows: SweepRow[]): Promise<void> {
+  await writeFilesAtomic(
+    Object.entries(resultsFiles(meta, rows)).map(([name, text]) => [join(dir, name), text]),
+  );
 }
 
 function writeMeta(dir: string, meta: SweepMeta): void {
@@ -454,38 +366,6 @@ function describeDifference(a: SweepMeta, b: SweepMeta): string {
 function isEmptyDir(dir: string): boolean {
   // Hidden temp files of an atomic write cut short do not count.
   return readdirSync(dir).every((f) => f.startsWith('.') && f.endsWith('.tmp'));
-}
-
-/**
- * Task sent to a worker: run indices of the setup named `key`. The setup itself comes along only
- * when the worker may not hold it yet (src/node/sweep-worker.ts).
- */
-export interface SweepTask {
-  key: string;
-  setup?: SweepWorkerData;
-  runs: number[];
-}
-/**
- * A worker's answer: `values` holds each run's metric values in task order (runs × metrics, NaN =
- * no value), `errors` the runs that failed; or `needSetup` when it does not hold the setup.
- */
-export type SweepTaskResult =
-  | {
-      values: Float64Array;
-      errors: { run: number; input: boolean; message: string }[];
-      /** The worker thread's id (0: the main thread). */
-      thread: number;
-    }
-  | { needSetup: true };
-
-/** The setup of a sweep as a worker needs it: scenario (raw, and compiled with no overrides),
- * plan and metric keys (named by the task's key). */
-export interface SweepWorkerData {
-  base: World;
-  raw: Record<string, unknown>;
-  source: string;
-  plan: Plan;
-  metrics: string[];
 }
 
 /**
@@ -666,15 +546,31 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
   const resumed = done.size;
   const todo = runs.filter((r) => !done.has(r));
   const total = runs.length;
-  const report = () =>
-    o.onProgress?.({ done: done.size, total, resumed, elapsedMs: performance.now() - t0 });
-  report();
+  const report = (n: number) =>
+    o.onProgress?.({ done: n, total, resumed, elapsedMs: performance.now() - t0 });
+  report(done.size);
 
   // ---- run what is left in worker threads -----------------------------------------------------
   if (todo.length > 0) {
-    // Tasks of many runs keep the per-task cost (a message each way) small against the work;
-    // at least 16 tasks per worker keep the workers evenly loaded to the end.
-    const chunk = o.chunk ?? Math.max(1, Math.min(128, Math.ceil(todo.length / (workers * 16))));
+    const N = todo.length;
+    const M = meta.metrics.length;
+    // The threads take runs off a shared counter a chunk at a time (src/node/sweep-worker.ts):
+    // a chunk costs an atomic add and a write to the journal, so chunks can be small, which
+    // keeps the threads busy to the end: about 64 chunks per worker, 1 to 16 runs each.
+    const chunk = o.chunk ?? Math.max(1, Math.min(16, Math.ceil(N / (workers * 64))));
+    const shared: SharedRuns = {
+      control: new SharedArrayBuffer(4 * SHARED_CONTROL_LENGTH),
+      todo: new SharedArrayBuffer(4 * N),
+      values: new SharedArrayBuffer(8 * N * M),
+      done: new SharedArrayBuffer(N),
+      chunk,
+      journal: journalPath,
+    };
+    new Int32Array(shared.todo).set(todo);
+    new Float64Array(shared.values).fill(NaN);
+    const ctl = new Int32Array(shared.control);
+    const doneFlags = new Uint8Array(shared.done);
+    const values = new Float64Array(shared.values);
     const key = identity(meta, false);
     const setup: SweepWorkerData = {
       base: src.base,
@@ -683,83 +579,84 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       plan,
       metrics: meta.metrics,
     };
-    let taken = 0;
-    const take = (k: number) => todo.slice(taken, (taken += k));
-    const M = meta.metrics.length;
-    const journal = new Journal(journalPath);
     let failure: Error | null = null;
-    const fail = (run: number, error: { input: boolean; message: string }) => {
+    const fail = (error: { run: number; input: boolean; message: string }) => {
       if (failure) return;
-      const pr = plannedRun(plan, run);
-      const where = `run ${run} (${runOverrides(plan, pr.values).join(' ')}, seed ${pr.seed})`;
+      const pr = plannedRun(plan, error.run);
+      const where = `run ${error.run} (${runOverrides(plan, pr.values).join(' ')}, seed ${pr.seed})`;
       failure = error.input
         ? new InputError('--vary', `${where}: ${error.message}`)
         : new Error(`${where}: ${error.message}`);
     };
-    // Threads that have answered a task: until all have, they are still starting (loading their
-    // code), and this thread runs runs itself in the meantime, in small pieces so it notices
-    // answers soon. The runs are the same pure function wherever they run, so where a run ran
-    // does not change its values (test/node/sweep.test.ts).
-    const answered = new Set<number>();
-    /** Journals a task's answer; false when the worker asked for the setup. */
-    const record = (runs: number[], res: SweepTaskResult): boolean => {
-      if ('needSetup' in res) return false;
-      if (res.thread) answered.add(res.thread);
-      const failed = new Set(res.errors.map((e) => e.run));
-      for (const e of res.errors) fail(e.run, e);
-      let lines = '';
-      for (let i = 0; i < runs.length; i++) {
-        const run = runs[i];
-        if (failed.has(run) || done.has(run)) continue;
-        const values: (number | null)[] = new Array<number | null>(M);
-        for (let k = 0; k < M; k++) {
-          const x = res.values[i * M + k];
-          values[k] = Number.isFinite(x) ? x : null;
-        }
-        done.set(run, values);
-        lines += journalLine(run, values);
-      }
-      if (lines) journal.append(lines);
-      report();
-      return true;
+    const settle = (res: SweepTaskResult) => {
+      if (!('needSetup' in res)) for (const e of res.errors) fail(e);
     };
-    const local = o.mainThreadHelps ?? workers < availableParallelism();
-    const localChunk = Math.max(1, Math.ceil(chunk / 8));
+    // Progress: the shared count of runs done, looked at a few times a second.
+    let completed = 0;
+    const poll = () => {
+      const now = Atomics.load(ctl, SHARED.completed);
+      if (now === completed) return;
+      completed = now;
+      report(resumed + completed);
+    };
+    const timer = o.onProgress ? setInterval(poll, PROGRESS_MS) : null;
+    // This thread's own journal descriptor, for the runs it runs itself and to flush the lines
+    // of all threads to disk: every SYNC_MS while the runs go on (in libuv's thread pool, so
+    // this thread stays free) and at the end.
+    const journal = new Journal(journalPath);
+    let syncing: Promise<void> | null = null;
+    const syncTimer = setInterval(() => {
+      syncing ??= new Promise<void>((r) => fsync(journal.fd, () => r())).then(
+        () => void (syncing = null),
+      );
+    }, SYNC_MS);
     try {
-      // The first task each worker may get carries the setup; after that, only a task a worker
-      // answered with needSetup is sent again with it.
-      let withSetup = workers;
-      const inFlight = new Set<Promise<void>>();
-      const submit = (runs: number[], sendSetup: boolean) => {
-        const p: Promise<void> = pool
-          .run({ key, runs, ...(sendSetup ? { setup } : {}) })
-          .then((res) => {
-            inFlight.delete(p);
-            if (!record(runs, res)) submit(runs, true);
-          });
-        inFlight.add(p);
-      };
-      const fill = () => {
-        while (!failure && taken < todo.length && inFlight.size < workers * 2)
-          submit(take(chunk), withSetup-- > 0);
-      };
-      fill();
-      while (inFlight.size > 0 || (!failure && taken < todo.length)) {
-        if (local && !failure && taken < todo.length && answered.size < workers) {
-          const runs = take(localChunk);
-          const task: SweepTask = { key, runs, setup };
-          record(runs, await runTaskHere(task));
-          // Let the workers' answers in before deciding again.
-          await new Promise<void>((r) => setImmediate(r));
-        } else if (inFlight.size > 0) {
-          await Promise.race(inFlight);
-        }
-        fill();
+      // One task per worker, for the whole sweep. The first carries the setup; a worker that
+      // answers needSetup (it holds another sweep's) is sent the task again with it.
+      const task = (withSetup: boolean): SweepTask => ({
+        key,
+        runs: [],
+        shared,
+        ...(withSetup ? { setup } : {}),
+      });
+      const tasks = Array.from({ length: workers }, async () => {
+        let res = await pool.run(task(true));
+        if ('needSetup' in res) res = await pool.run(task(true));
+        settle(res);
+      });
+      // While the workers are still starting (loading their code) and a core is free, this
+      // thread runs runs itself, a chunk at a time so that it notices them start. The runs are
+      // the same pure function wherever they run, so where a run ran does not change its
+      // values (test/node/sweep.test.ts).
+      const local = o.mainThreadHelps ?? workers < availableParallelism();
+      while (
+        local &&
+        Atomics.load(ctl, SHARED.started) < workers &&
+        Atomics.load(ctl, SHARED.next) < N &&
+        Atomics.load(ctl, SHARED.stop) === 0
+      ) {
+        settle(await runTaskHere({ ...task(true), limit: 1 }, journal));
+        poll();
+        // Let the workers' start-up messages in before deciding again.
+        await new Promise<void>((r) => setImmediate(r));
       }
+      await Promise.all(tasks);
     } finally {
+      if (timer) clearInterval(timer);
+      clearInterval(syncTimer);
+      await syncing; // not closed under a flush in flight
+      fsyncSync(journal.fd);
       journal.close();
     }
+    for (let i = 0; i < N; i++) {
+      if (doneFlags[i] !== 1) continue;
+      const v: (number | null)[] = new Array<number | null>(M);
+      for (let k = 0; k < M; k++) v[k] = finite(values[i * M + k]);
+      done.set(todo[i], v);
+    }
+    report(done.size);
     if (failure) throw failure;
+    if (done.size !== total) throw new Error(`${total - done.size} runs were not run`);
   }
 
   // ---- finalize: the results files from the journal, atomically --------------------------------
@@ -767,7 +664,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     const pr = plannedRun(plan, run);
     return { run, point: pr.point, seed: pr.seed, values: pr.values, metrics: done.get(run)! };
   });
-  writeResults(dir, meta, rows);
+  await writeResultsAsync(dir, meta, rows);
   meta = {
     ...meta,
     status: 'complete',

@@ -70,6 +70,12 @@ describe('a sweep in worker threads', () => {
     const two = join(tempDir('rewardmix-sweep-'), 'two');
     await runSweep(opts(two, { workers: 2, chunk: 3 }));
     expect(results(two)).toEqual(results(one));
+    // The threads took the runs off one shared counter and journaled them themselves: each run
+    // exactly once, every line whole and valid.
+    const lines = readFileSync(join(two, FILES.journal), 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    const runs = lines.map((l) => parseJournalLine(l, 5)?.run);
+    expect(runs.slice().sort((a, b) => a! - b!)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
   it('a pool kept for several sweeps gives the same bytes; a worker without the setup asks for it', async () => {
@@ -80,7 +86,7 @@ describe('a sweep in worker threads', () => {
       expect(await pool.run({ key: 'never sent', runs: [0] })).toEqual({ needSetup: true });
       const base = tempDir('rewardmix-pool-');
       // Another sweep first (other metrics, so another setup), then the one to compare, with
-      // one-run tasks so both workers get several and most tasks come without the setup.
+      // one-run chunks so that both workers take many.
       await runSweep(opts(join(base, 'other'), { metrics: ['eval/sycophancy'] }), pool);
       await runSweep(opts(join(base, 'again'), { chunk: 1 }), pool);
       expect(results(join(base, 'again'))).toEqual(results(one));
@@ -106,6 +112,28 @@ describe('a sweep in worker threads', () => {
     }
     const syc = rows.map((r) => r.metrics[0] as number);
     expect(new Set(syc).size).toBe(3); // the param matters
+  });
+
+  it('a run that fails stops the sweep with the run named; the runs done stay journaled', async () => {
+    const dir = join(tempDir('rewardmix-fail-'), 'fail');
+    // start.learningRate 0.5 trains; 33,333 and up make the start run diverge: bad input.
+    const axes: Axis[] = [{ path: 'start.learningRate', from: 0.5, to: 100000, levels: 4 }];
+    const o = opts(dir, { axes, seeds: 1, workers: 2, chunk: 1 });
+    await expect(runSweep(o)).rejects.toThrow(
+      /^--vary: run [1-3] \(start\.learningRate=\d[\d.]*, seed 1\): .*start run diverged/,
+    );
+    expect(existsSync(join(dir, FILES.csv))).toBe(false);
+    const journal = readFileSync(join(dir, FILES.journal), 'utf8');
+    const done = journal
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => parseJournalLine(l, 5)?.run);
+    expect(done).not.toContain(undefined);
+    expect(done).toContain(0); // the run that trains was taken first and finished
+    expect(done.every((r) => r === 0)).toBe(true);
+    // Started again, it fails the same way without running run 0 again.
+    await expect(runSweep(o)).rejects.toThrow(/start run diverged/);
+    expect(readFileSync(join(dir, FILES.journal), 'utf8')).toBe(journal);
   });
 
   it('shards merged give the same bytes as one sweep', async () => {
