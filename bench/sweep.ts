@@ -7,13 +7,17 @@
  *      src/node/worker-bundle.ts) in one worker thread, one task of many runs, the mean over
  *      long batches so that garbage collection counts (bench/single-worker.mjs); for two kinds
  *      of grid: mix weights (patched into the compiled world) and a declared param (the scenario
- *      compiled each run). Then bare worker threads running the same runs, 2 against 1: what two
- *      threads give on this machine at all.
- *   2. 441-run grids (21 × 21) of both kinds with 1 and 2 worker threads: wall time from the
- *      call to the results files (pool start, planning, journal, files included) and the
- *      speedup; also the steady-state speedup, from the first finished run to the last.
- *   3. 10,000-run sweeps of both kinds on 2 workers against 10,000 × the single-run time: the
- *      ratio (target ≤ 0.55 on 2 workers) and the per-run overhead (2 · wall / N − single run).
+ *      compiled each run). Then bare worker threads running the same runs, 1 and 2 in turns:
+ *      what two threads give on this machine at all.
+ *   2. 441-run grids (21 × 21) of both kinds with 1 and 2 worker threads, in turns, many times:
+ *      wall time from the call to the results files (pool start, planning, journal, files
+ *      included) and the speedup; also the runs' phase alone.
+ *   3. 10,000-run sweeps of both kinds on 2 workers against 10,000 × the single-run time taken
+ *      just before and after: the ratio (target ≤ 0.55 on 2 workers), the same runs on bare
+ *      threads (the peer), and the per-run overhead (2 · wall / N − single run).
+ *
+ * The machine's cores do not run at a steady speed (docs/performance.md), so what is compared
+ * is measured in turns and reported as median and range.
  *
  * Options: --quick (1,000 runs instead of 10,000 and fewer repetitions), --json <file> (also
  * write the figures), --workers N (the second configuration; default 2).
@@ -24,13 +28,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Axis } from '../src/engine/analysis/plan.ts';
-import {
-  createSweepPool,
-  planSweep,
-  runSweep,
-  type SweepPool,
-  type SweepProgress,
-} from '../src/node/sweep.ts';
+import { createSweepPool, planSweep, runSweep, type SweepPool } from '../src/node/sweep.ts';
 import { sweepWorkerFile, workerExecArgv } from '../src/node/worker-bundle.ts';
 
 const args = process.argv.slice(2);
@@ -66,13 +64,27 @@ const KINDS = {
 } as const;
 type Kind = keyof typeof KINDS;
 
+// ---- statistics over repetitions --------------------------------------------------------------
+// This machine's cores do not run at a steady speed: the same runs in the same thread take up to
+// 1.6× longer for seconds at a time (docs/performance.md, "Noise"). So every comparison here is
+// made from measurements taken in turns, many times, and reported as the median with its range.
+const median = (xs: number[]) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const range = (xs: number[], d: number, unit = '') =>
+  `${fmt(Math.min(...xs), d)}${unit} – ${fmt(Math.max(...xs), d)}${unit}`;
+/** "median (min – max)" */
+const mr = (xs: number[], d: number, unit = '') =>
+  `${fmt(median(xs), d)}${unit} (${range(xs, d, unit)})`;
+
 // ---- 1. single-run time -----------------------------------------------------------------------
 /** CPU time (user + system, all threads of the process) in ms since `from`. */
 const cpuMs = (from: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(from);
   return (u.user + u.system) / 1000;
 };
-const singleCpu: Record<string, number> = {};
 /** The sweep worker's code and the runs of the big sweep of `kind` (its setup and plan). */
 const worker = sweepWorkerFile();
 function bigSetup(kind: Kind) {
@@ -95,22 +107,23 @@ function bigSetup(kind: Kind) {
 const spread = (total: number, count: number) =>
   Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
 
+/** Runs in a batch of the single-run baseline: long enough that garbage collection counts. */
+const BATCH = { weights: quick ? 500 : 2000, compiled: quick ? 50 : 500 };
+/** Warm-up runs: the compiled path's code keeps being re-optimized for several hundred runs. */
+const WARMUP = { weights: 1000, compiled: 600 };
+
 /**
  * One run's time where a sweep runs it: the sweep worker's own code (bench/single-worker.mjs),
- * one task of many runs in one worker thread, runs spread over the big sweep's plan; the mean
- * over long batches (2,000 weight runs, 300 compiled ones, after 300 or 600 warm-up runs), so garbage collection is counted as
- * it is in the sweep; median of 3 batches. CPU time is the process's over each batch, while this
- * thread only waits (it counts the collector's helper threads).
+ * one task of many runs in one worker thread (no pool, no journal, no files), runs spread over
+ * the big sweep's plan. The thread is kept and warm; `batch()` times the next BATCH runs and
+ * gives ms per run and CPU ms per run (the process's CPU while this thread only waits: it counts
+ * the collector's helper threads).
  */
-async function singleRun(kind: Kind): Promise<number> {
-  const N = kind === 'weights' ? (quick ? 500 : 2000) : quick ? 50 : 300;
-  // Warm-up: the compiled path's code keeps being re-optimized for several hundred runs.
-  const warmups = kind === 'weights' ? 300 : 600;
-  const reps = 3;
+async function singleRunner(kind: Kind) {
   const { setup, runs: total } = bigSetup(kind);
-  const runs = spread(total, warmups + reps * N);
+  const runs = spread(total, WARMUP[kind] + 40 * BATCH[kind]);
   const w = new Worker(new URL('./single-worker.mjs', import.meta.url), {
-    workerData: { file: pathToFileURL(worker.file).href, setup, runs, warmups },
+    workerData: { file: pathToFileURL(worker.file).href, setup, runs, warmups: WARMUP[kind] },
     execArgv: workerExecArgv(worker.bundled),
   });
   const answer = () =>
@@ -119,78 +132,50 @@ async function singleRun(kind: Kind): Promise<number> {
       w.once('error', j);
     });
   await answer(); // loaded and warm
-  const batches: number[] = [];
-  const cpus: number[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    const c0 = process.cpuUsage();
-    const done = answer();
-    w.postMessage(N);
-    batches.push(((await done) as number) / N);
-    cpus.push(cpuMs(c0) / N);
-  }
-  await w.terminate();
-  batches.sort((a, b) => a - b);
-  cpus.sort((a, b) => a - b);
-  singleCpu[kind] = cpus[1];
-  return batches[1];
+  const all: { ms: number; cpu: number }[] = [];
+  return {
+    all,
+    async batch() {
+      const c0 = process.cpuUsage();
+      const done = answer();
+      w.postMessage(BATCH[kind]);
+      const x = { ms: ((await done) as number) / BATCH[kind], cpu: cpuMs(c0) / BATCH[kind] };
+      all.push(x);
+      return x;
+    },
+    stop: () => w.terminate(),
+  };
 }
-const single = { weights: await singleRun('weights'), compiled: await singleRun('compiled') };
-figures.singleRunMs = single;
+const singles = {
+  weights: await singleRunner('weights'),
+  compiled: await singleRunner('compiled'),
+};
+for (const k of Object.keys(KINDS) as Kind[]) for (let i = 0; i < 3; i++) await singles[k].batch();
 console.log(
   `## Sweeps (scenario: april-2025-update, ${availableParallelism()} CPUs, ${process.version})\n`,
 );
 console.log(
   `Worker code: ${worker.bundled ? 'the plain-JS bundle' : 'the TypeScript sources through tsx'} (${worker.reason}).\n`,
 );
-console.log(
-  'Single run (overrides → world → 300 exact steps → final metrics), warm, the sweep worker’s code in one worker thread, one task of many runs (no pool, no journal, no files), mean over batches of 2,000 (weights) or 300 (compiled) runs after 300 or 600 warm-up runs, spread over the big sweep’s plan, median of 3:\n',
-);
-console.log('| run | wall time | CPU time |\n| --- | ---: | ---: |');
-for (const k of Object.keys(KINDS) as Kind[])
-  console.log(`| ${KINDS[k].label} | ${fmt(single[k], 2)} ms | ${fmt(singleCpu[k], 2)} ms |`);
-console.log();
 
 // ---- a sweep, timed --------------------------------------------------------------------------
 /** One sweep, timed from the call to the results files. With `pool` the threads are already
  * running (a session that keeps a pool); without, the sweep starts its own, as the CLI does. */
 async function timedSweep(axes: Axis[], workers: number, pool?: SweepPool) {
   const dir = mkdtempSync(join(tmpdir(), 'rewardmix-bench-'));
-  let first = NaN;
-  let last = NaN;
-  let firstDone = 0;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const out = await runSweep(
-    {
-      scenario: SCENARIO,
-      axes,
-      sample: 'grid',
-      seeds: 1,
-      workers,
-      out: join(dir, 'sweep'),
-      onProgress: (p: SweepProgress) => {
-        const now = performance.now() - t0;
-        if (p.done > 0 && Number.isNaN(first)) {
-          first = now;
-          firstDone = p.done;
-        }
-        last = now;
-      },
-    },
+    { scenario: SCENARIO, axes, sample: 'grid', seeds: 1, workers, out: join(dir, 'sweep') },
     pool,
   );
   const wall = performance.now() - t0;
   const cpu = cpuMs(c0);
   rmSync(dir, { recursive: true, force: true });
-  const runs = out.meta.plan.runs;
-  return {
-    wall,
-    cpu,
-    runs,
-    steadyPerRun: (last - first) / Math.max(1, runs - firstDone),
-    firstResultMs: first,
-  };
+  return { wall, cpu, runs: out.meta.plan.runs, phases: out.phasesMs };
 }
+
+type Timed = Awaited<ReturnType<typeof timedSweep>>;
 
 // ---- what two threads give on this machine, without the sweep --------------------------------
 /**
@@ -221,7 +206,8 @@ const runSetup = (() => {
   const { setup, runs } = bigSetup('weights');
   return { setup, runs: spread(runs, quick ? 1000 : 3000) };
 })();
-async function threadScaling(kernel: 'steps' | 'run', reps: number): Promise<number> {
+/** 1 thread and W threads in turns, `reps` times: the ratios W × t(1) / t(W). */
+async function threadScaling(kernel: 'steps' | 'run', reps: number): Promise<number[]> {
   const timeWith = (n: number) =>
     timeBareThreads(
       Array.from({ length: n }, () => ({
@@ -230,75 +216,55 @@ async function threadScaling(kernel: 'steps' | 'run', reps: number): Promise<num
       })),
     );
   const ratios: number[] = [];
-  for (let r = 0; r < (quick ? 1 : 3); r++)
-    ratios.push((W * (await timeWith(1))) / (await timeWith(W)));
-  return ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+  for (let r = 0; r < (quick ? 1 : 5); r++) {
+    const one = await timeWith(1);
+    ratios.push((W * one) / (await timeWith(W)));
+  }
+  return ratios;
 }
 const scaling = {
   steps: await threadScaling('steps', quick ? 1000 : 3000),
   run: await threadScaling('run', quick ? 1000 : 3000),
 };
 figures.threadScaling = scaling;
-console.log(
-  `| bare threads, same work each (median of ${quick ? 1 : 3}) | ${W} threads against 1 |`,
-);
-console.log('| --- | ---: |');
-console.log(`| the 300 exact steps of a run alone | ${fmt(scaling.steps, 2)}× |`);
-console.log(
-  `| whole runs (world, steps, recorded points, final metrics) | ${fmt(scaling.run, 2)}× |\n`,
-);
 
 // ---- 2. 441-run grids, 1 and W workers ----------------------------------------------------------
-// Cold: the sweep starts its own pool (the CLI: threads load their code while the main thread
-// plans). Warm: the pool is started, and has run the same grid twice, before the clock starts
-// (a notebook or script that keeps one pool for its sweeps; createSweepPool). The target is about the sweep's
-// parallel efficiency, so it is judged warm; the cold figure shows what start-up adds.
-const reps = quick ? 1 : 3;
-const best = async (kind: Kind, axes: Axis[], workers: number, warm: boolean) => {
-  const all = [];
-  const pool = warm ? createSweepPool(workers, { compiler: kind === 'compiled' }) : undefined;
+// Warm: two pools kept (a notebook or script that keeps one for its sweeps; createSweepPool),
+// each warmed up with the same number of runs per thread (V8 keeps re-optimizing the runs' code
+// for a few thousand runs), then sweeps on 1 and on W workers in turns, the order swapped every
+// pair. Cold: the sweep starts its own pool, as the CLI does, in turns as well. The target is
+// about the sweep's parallel efficiency, so it is judged warm; the cold figure shows what
+// start-up adds.
+const PAIRS = quick ? 3 : 15;
+const COLD_PAIRS = quick ? 2 : 5;
+async function gridPairs(kind: Kind, warm: boolean) {
+  const axes = KINDS[kind].axes(21);
+  const pools = warm
+    ? [
+        createSweepPool(1, { compiler: kind === 'compiled' }),
+        createSweepPool(W, { compiler: kind === 'compiled' }),
+      ]
+    : null;
+  const t: { 1: Timed[]; W: Timed[] } = { 1: [], W: [] };
   try {
-    if (pool) {
-      await pool.ready();
-      // The threads' code loaded and warm: V8 keeps re-optimizing the compiler's code over the
-      // first several hundred compiled runs of a thread (a kept pool's first sweeps ran 480 –
-      // 970 ms, the later ones 470 – 510), so the pool first runs the same grid twice.
-      for (let i = 0; i < 2; i++) await timedSweep(axes, workers, pool);
+    if (pools) {
+      await Promise.all(pools.map((p) => p.ready()));
+      // 441 × 4 runs per thread of warm-up on both pools.
+      for (let i = 0; i < 4; i++) await timedSweep(axes, 1, pools[0]);
+      for (let i = 0; i < 4 * W; i++) await timedSweep(axes, W, pools[1]);
     }
-    for (let r = 0; r < reps; r++) all.push(await timedSweep(axes, workers, pool));
+    for (let i = 0; i < (warm ? PAIRS : COLD_PAIRS); i++) {
+      for (const w of i % 2 ? [W, 1] : [1, W]) {
+        const r = await timedSweep(axes, w, pools ? pools[w === 1 ? 0 : 1] : undefined);
+        (w === 1 ? t[1] : t.W).push(r);
+      }
+    }
   } finally {
-    await pool?.destroy();
+    if (pools) await Promise.all(pools.map((p) => p.destroy()));
   }
-  return all.sort((a, b) => a.wall - b.wall)[0];
-};
-figures.grid441 = {};
-for (const k of Object.keys(KINDS) as Kind[]) {
-  const fig: Record<string, unknown> = {};
-  (figures.grid441 as Record<string, unknown>)[k] = fig;
-  console.log(`| 441-run grid: ${KINDS[k].label} | 1 worker | ${W} workers | speedup |`);
-  console.log('| --- | ---: | ---: | ---: |');
-  for (const warm of [true, false]) {
-    const g1 = await best(k, KINDS[k].axes(21), 1, warm);
-    const gW = await best(k, KINDS[k].axes(21), W, warm);
-    fig[warm ? 'warm' : 'cold'] = {
-      wallMs: { 1: g1.wall, [W]: gW.wall },
-      speedup: g1.wall / gW.wall,
-      steadyPerRunMs: { 1: g1.steadyPerRun, [W]: gW.steadyPerRun },
-      steadySpeedup: g1.steadyPerRun / gW.steadyPerRun,
-      firstResultMs: { 1: g1.firstResultMs, [W]: gW.firstResultMs },
-    };
-    const how = warm ? 'pool kept (warm)' : 'pool started by the sweep (CLI)';
-    console.log(
-      `| ${how}: wall time, call to results files | ${fmt(g1.wall, 0)} ms | ${fmt(gW.wall, 0)} ms | ${fmt(g1.wall / gW.wall, 2)}× |`,
-    );
-    console.log(
-      `| ${how}: steady state (first result → last) | ${fmt(g1.steadyPerRun, 3)} ms/run | ${fmt(gW.steadyPerRun, 3)} ms/run | ${fmt(g1.steadyPerRun / gW.steadyPerRun, 2)}× |`,
-    );
-    console.log(
-      `| ${how}: first result after | ${fmt(g1.firstResultMs, 0)} ms | ${fmt(gW.firstResultMs, 0)} ms | |`,
-    );
-  }
-  console.log();
+  const ratios = t[1].map((x, i) => x.wall / t.W[i].wall);
+  const runRatios = t[1].map((x, i) => x.phases.run / t.W[i].phases.run);
+  return { t, ratios, runRatios };
 }
 
 // ---- 3. big sweeps against N × the single-run time ----------------------------------------------
@@ -306,7 +272,7 @@ for (const k of Object.keys(KINDS) as Kind[]) {
  * The peer of a big sweep: the same runs on W bare threads (bench/scaling-worker.mjs, warm, no
  * pool, no journal, no files), thread j running runs j, j + W, …; wall ms from "go" to the last
  * thread's answer. The sweep's time over this one is what the sweep machinery costs (start-up,
- * planning, messages, journal, results files), apart from what W threads give on this machine.
+ * planning, journal, results files), apart from what W threads give on this machine.
  */
 async function bareBig(kind: Kind): Promise<number> {
   const { setup, runs: total } = bigSetup(kind);
@@ -327,53 +293,155 @@ async function bareBig(kind: Kind): Promise<number> {
     }),
   );
 }
-const side = quick ? 32 : 100; // 1,024 or 10,000 runs
-figures.bigSweep = {};
+/**
+ * Rounds of: a batch of single runs, the big sweep (its own pool, as the CLI), its peer, another
+ * batch; each round's ratio is the sweep's wall time over N × the mean single-run time of the
+ * two batches around it, so both come from the same minutes.
+ */
+const ROUNDS = quick ? 1 : 3;
+async function bigRounds(kind: Kind) {
+  const side = quick ? 32 : 100; // 1,024 or 10,000 runs
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const before = await singles[kind].batch();
+    const big = await timedSweep(KINDS[kind].axes(side), W);
+    const bare = await bareBig(kind);
+    const after = await singles[kind].batch();
+    const single = (before.ms + after.ms) / 2;
+    const singleCpu = (before.cpu + after.cpu) / 2;
+    rounds.push({
+      runs: big.runs,
+      wallMs: big.wall,
+      singleRunMs: single,
+      ratio: big.wall / (big.runs * single),
+      bareThreadsMs: bare,
+      bareRatio: bare / (big.runs * single),
+      overBare: big.wall / bare,
+      machineryShare: ((big.wall - bare) * W) / big.runs / single,
+      overheadShare: ((W * big.wall) / big.runs - single) / single,
+      cpuOverheadShare: (big.cpu / big.runs - singleCpu) / singleCpu,
+      phases: big.phases,
+    });
+  }
+  return rounds;
+}
+
+// ---- run it all -------------------------------------------------------------------------------
+const grids = {} as Record<
+  Kind,
+  { warm: Awaited<ReturnType<typeof gridPairs>>; cold: Awaited<ReturnType<typeof gridPairs>> }
+>;
+for (const k of Object.keys(KINDS) as Kind[])
+  grids[k] = { warm: await gridPairs(k, true), cold: await gridPairs(k, false) };
+const bigs = {} as Record<Kind, Awaited<ReturnType<typeof bigRounds>>>;
+for (const k of Object.keys(KINDS) as Kind[]) bigs[k] = await bigRounds(k);
+await Promise.all(Object.values(singles).map((s) => s.stop()));
+
+// ---- print ------------------------------------------------------------------------------------
+const single = {
+  weights: singles.weights.all.map((x) => x.ms),
+  compiled: singles.compiled.all.map((x) => x.ms),
+};
+figures.singleRunMs = single;
+console.log(
+  `Single run (overrides → world → 300 exact steps → final metrics), warm, the sweep worker’s code in one worker thread, one task of many runs (no pool, no journal, no files), runs spread over the big sweep’s plan; batches of ${BATCH.weights.toLocaleString('en-US')} (weights) or ${BATCH.compiled} (compiled) runs taken between the other measurements; median (range) of the batches:\n`,
+);
+console.log('| run | wall time | CPU time |\n| --- | ---: | ---: |');
+for (const k of Object.keys(KINDS) as Kind[])
+  console.log(
+    `| ${KINDS[k].label} | ${mr(single[k], 3, ' ms')} | ${mr(
+      singles[k].all.map((x) => x.cpu),
+      3,
+      ' ms',
+    )} |`,
+  );
+console.log();
+console.log(
+  `| bare threads, same work each (1 and ${W} in turns, ${quick ? 1 : 5} times) | ${W} threads against 1: median (range) |`,
+);
+console.log('| --- | ---: |');
+console.log(`| the 300 exact steps of a run alone | ${mr(scaling.steps, 2, '×')} |`);
+console.log(
+  `| whole runs (world, steps, recorded points, final metrics) | ${mr(scaling.run, 2, '×')} |\n`,
+);
+
+figures.grid441 = {};
 for (const k of Object.keys(KINDS) as Kind[]) {
-  const bare = await bareBig(k);
-  const big = await timedSweep(KINDS[k].axes(side), W);
-  const machinery = ((big.wall - bare) * W) / big.runs;
-  const product = big.runs * single[k];
-  const overheadPerRun = (W * big.wall) / big.runs - single[k];
-  // CPU time counts every thread's work and not the waiting: the overhead in it does not depend
-  // on what else the machine is doing (start-up included: loading the workers' modules).
-  const cpuOverheadPerRun = big.cpu / big.runs - singleCpu[k];
-  (figures.bigSweep as Record<string, unknown>)[k] = {
-    runs: big.runs,
-    workers: W,
-    wallMs: big.wall,
-    productMs: product,
-    ratio: big.wall / product,
-    overheadPerRunMs: overheadPerRun,
-    overheadShare: overheadPerRun / single[k],
-    cpuMs: big.cpu,
-    cpuOverheadPerRunMs: cpuOverheadPerRun,
-    cpuOverheadShare: cpuOverheadPerRun / singleCpu[k],
-    bareThreadsMs: bare,
-    overBareThreads: big.wall / bare,
-    machineryPerRunMs: machinery,
-    machineryShare: machinery / single[k],
-  };
+  const fig: Record<string, unknown> = {};
+  (figures.grid441 as Record<string, unknown>)[k] = fig;
   console.log(
-    `| ${big.runs.toLocaleString('en-US')}-run sweep on ${W} workers: ${KINDS[k].label} | |`,
+    `| 441-run grid: ${KINDS[k].label}; median (range) | 1 worker | ${W} workers | speedup |`,
   );
-  console.log('| --- | ---: |');
-  console.log(`| wall time | ${fmt(big.wall / 1000, 1)} s |`);
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const how of ['warm', 'cold'] as const) {
+    const g = grids[k][how];
+    const walls = (w: typeof g.t.W) => w.map((x) => x.wall);
+    const ph = (w: typeof g.t.W, p: 'plan' | 'run' | 'write') => w.map((x) => x.phases[p]);
+    fig[how] = {
+      pairs: g.ratios.length,
+      wallMs: { 1: walls(g.t[1]), [W]: walls(g.t.W) },
+      speedup: g.ratios,
+      runPhaseMs: { 1: ph(g.t[1], 'run'), [W]: ph(g.t.W, 'run') },
+      runPhaseSpeedup: g.runRatios,
+      planMs: { 1: ph(g.t[1], 'plan'), [W]: ph(g.t.W, 'plan') },
+      writeMs: { 1: ph(g.t[1], 'write'), [W]: ph(g.t.W, 'write') },
+    };
+    const label =
+      how === 'warm'
+        ? `pool kept (warm), ${g.ratios.length} pairs`
+        : `pool started by the sweep (CLI), ${g.ratios.length} pairs`;
+    console.log(
+      `| ${label}: wall time, call to results files | ${mr(walls(g.t[1]), 0, ' ms')} | ${mr(walls(g.t.W), 0, ' ms')} | ${mr(g.ratios, 2, '×')} |`,
+    );
+    console.log(
+      `| ${label}: the runs (first handed out → last done) | ${mr(ph(g.t[1], 'run'), 0, ' ms')} | ${mr(ph(g.t.W, 'run'), 0, ' ms')} | ${mr(g.runRatios, 2, '×')} |`,
+    );
+    console.log(
+      `| ${label}: planning + writing the files | ${mr(
+        g.t[1].map((x) => x.phases.plan + x.phases.write),
+        1,
+        ' ms',
+      )} | ${mr(
+        g.t.W.map((x) => x.phases.plan + x.phases.write),
+        1,
+        ' ms',
+      )} | |`,
+    );
+  }
+  console.log();
+}
+
+figures.bigSweep = bigs;
+for (const k of Object.keys(KINDS) as Kind[]) {
+  const rs = bigs[k];
+  const n = rs[0].runs;
+  const col = (f: (r: (typeof rs)[number]) => number, d: number, unit = '') =>
+    rs.map((r) => fmt(f(r), d) + unit).join(' | ');
   console.log(
-    `| ${big.runs.toLocaleString('en-US')} × single-run time | ${fmt(product / 1000, 1)} s |`,
+    `| ${n.toLocaleString('en-US')}-run sweep on ${W} workers (own pool, as the CLI): ${KINDS[k].label} | ${rs.map((_, i) => `round ${i + 1}`).join(' | ')} |`,
   );
-  console.log(`| ratio (target ≤ 0.55 on 2 workers) | ${fmt(big.wall / product, 3)} |`);
+  console.log(`| --- | ${rs.map(() => '---:').join(' | ')} |`);
+  console.log(`| wall time | ${col((r) => r.wallMs / 1000, 2, ' s')} |`);
+  console.log(`| single run (batches before and after) | ${col((r) => r.singleRunMs, 3, ' ms')} |`);
   console.log(
-    `| the peer: the same runs on ${W} bare threads (warm, no pool, journal or files) | ${fmt(bare / 1000, 1)} s (${fmt((big.runs * single[k]) / bare, 2)}× one thread) |`,
+    `| ${n.toLocaleString('en-US')} × single-run time | ${col((r) => (r.runs * r.singleRunMs) / 1000, 2, ' s')} |`,
+  );
+  console.log(`| **ratio** (target ≤ 0.55 on 2 workers) | ${col((r) => r.ratio, 3)} |`);
+  console.log(
+    `| the peer: the same runs on ${W} bare threads (warm; no pool, journal or files) | ${col((r) => r.bareThreadsMs / 1000, 2, ' s')} |`,
+  );
+  console.log(`| the peer's ratio: what ${W} threads give here | ${col((r) => r.bareRatio, 3)} |`);
+  console.log(
+    `| sweep over the peer: the sweep machinery (start-up, planning, journal, files), per run | ${col((r) => 100 * r.machineryShare, 1, '%')} |`,
   );
   console.log(
-    `| sweep against the peer: the sweep machinery (start-up, planning, messages, journal, files) | ${fmt(big.wall / bare, 3)}: ${fmt(machinery, 3)} ms per run (${fmt((100 * machinery) / single[k], 1)}% of a run) |`,
+    `| per-run overhead: ${W} · wall / N − single run | ${col((r) => 100 * r.overheadShare, 1, '%')} |`,
   );
   console.log(
-    `| per-run overhead: ${W} · wall / N − single run | ${fmt(overheadPerRun, 3)} ms (${fmt((100 * overheadPerRun) / single[k], 1)}% of a run) |`,
+    `| per-run overhead in CPU time: CPU / N − single run's CPU | ${col((r) => 100 * r.cpuOverheadShare, 1, '%')} |`,
   );
   console.log(
-    `| per-run overhead in CPU time: CPU / N − single run's CPU | ${fmt(cpuOverheadPerRun, 3)} ms (${fmt((100 * cpuOverheadPerRun) / singleCpu[k], 1)}% of a run) |\n`,
+    `| the sweep's phases: planning / runs / files | ${rs.map((r) => `${fmt(r.phases.plan, 0)} / ${fmt(r.phases.run, 0)} / ${fmt(r.phases.write, 0)} ms`).join(' | ')} |\n`,
   );
 }
 figures.loadAfter = loadavg()[0];

@@ -38,6 +38,7 @@ import { normalizeScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
 import { writeFileAtomicSync, writeFilesAtomic } from './fs.ts';
+import { weightOnlyWorld } from './run-one.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
 import { finite, Journal, recoverJournal } from './journal.ts';
 import {
@@ -153,6 +154,12 @@ export interface SweepOutcome {
   ran: number;
   resumed: number;
   elapsedMs: number;
+  /**
+   * Where the time went (ms): from the call to the runs' start (planning, the directory, the
+   * journal read back; with a pool started for the sweep, the threads start meanwhile), the runs
+   * (from handing them out to the last done), and the results files and sweep.json written.
+   */
+  phasesMs: { plan: number; run: number; write: number };
 }
 
 // ---- results files ---------------------------------------------------------------------------
@@ -194,8 +201,10 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
     cells[i] = ok ? String(x) : '';
     json[i] = keys[i] + (ok ? String(x) : 'null');
   };
-  // Rows by point, in point order, for the summary.
+  // Rows by point, in point order, for the summary; and each row's cells, which the summary
+  // uses again where it writes the same number (the axes' values; with one seed, the mean).
   const byPoint = new Map<number, SweepRow[]>();
+  const cellsOf = new Map<SweepRow, string[]>();
   for (const r of rows) {
     put(0, r.run);
     put(1, r.point);
@@ -206,7 +215,10 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
     jsonl.push(`{${json.join(',')}}`);
     const list = byPoint.get(r.point);
     if (list) list.push(r);
-    else byPoint.set(r.point, [r]);
+    else {
+      byPoint.set(r.point, [r]);
+      cellsOf.set(r, cells.slice(3));
+    }
   }
   const scols = ['point', ...paths, 'n'];
   if (rows.length)
@@ -215,8 +227,9 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
   const seed = meta.plan.planSeed;
   for (const point of [...byPoint.keys()].sort((a, b) => a - b)) {
     const list = byPoint.get(point)!;
+    const first = cellsOf.get(list[0])!; // the point's first row's cells, from its axes on
     const out: string[] = [String(point)];
-    for (let i = 0; i < P; i++) out.push(csvCell(list[0].values[i]));
+    for (let i = 0; i < P; i++) out.push(first[i]);
     const stats: string[] = [];
     let n = 0;
     metrics.forEach((k, i) => {
@@ -227,8 +240,10 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
       }
       const m = summarize(xs, seed, `${point}:${k}`);
       if (i === 0) n = m.n;
-      // With one seed the interval is the mean: format it once.
-      const mean = csvCell(m.mean);
+      // The mean of one value is that value, already written; the interval of one seed is the
+      // mean: format it once.
+      const mean =
+        xs.length === 1 && Object.is(m.mean, list[0].metrics[i]) ? first[P + i] : csvCell(m.mean);
       stats.push(
         mean,
         csvCell(m.sd),
@@ -431,8 +446,13 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
     throw new InputError('--vary', (e as Error).message);
   }
   // Each axis's ends must be values the format accepts (unknown path, out of bounds: exit 2).
+  // A mix weight the sweep's fast path takes is one (src/node/run-one.ts); anything else is
+  // applied and validated.
   for (const a of o.axes) {
-    for (const v of [a.from, a.to]) worldWithoutTraining(src, [`${a.path}=${String(v)}`]);
+    for (const v of [a.from, a.to]) {
+      const set = `${a.path}=${String(v)}`;
+      if (!weightOnlyWorld(src.base, [set])) worldWithoutTraining(src, [set]);
+    }
   }
   // The metric keys: those a run of this scenario reports.
   const first = plannedRun(plan, 0);
@@ -550,6 +570,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     o.onProgress?.({ done: n, total, resumed, elapsedMs: performance.now() - t0 });
   report(done.size);
 
+  const tRun = performance.now();
   // ---- run what is left in worker threads -----------------------------------------------------
   if (todo.length > 0) {
     const N = todo.length;
@@ -659,6 +680,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     if (done.size !== total) throw new Error(`${total - done.size} runs were not run`);
   }
 
+  const tWrite = performance.now();
   // ---- finalize: the results files from the journal, atomically --------------------------------
   const rows: SweepRow[] = runs.map((run) => {
     const pr = plannedRun(plan, run);
@@ -672,7 +694,16 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     provenance: { ...meta.provenance, finished: new Date().toISOString() },
   };
   writeMeta(dir, meta);
-  return { dir, meta, rows, ran: total - resumed, resumed, elapsedMs: performance.now() - t0 };
+  const end = performance.now();
+  return {
+    dir,
+    meta,
+    rows,
+    ran: total - resumed,
+    resumed,
+    elapsedMs: end - t0,
+    phasesMs: { plan: tRun - t0, run: tWrite - tRun, write: end - tWrite },
+  };
 }
 
 // ---- merge -----------------------------------------------------------------------------------
