@@ -235,7 +235,7 @@ figures.threadScaling = scaling;
 // pair. Cold: the sweep starts its own pool, as the CLI does, in turns as well. The target is
 // about the sweep's parallel efficiency, so it is judged warm; the cold figure shows what
 // start-up adds.
-const PAIRS = quick ? 3 : 15;
+const PAIRS = quick ? 3 : 25;
 const COLD_PAIRS = quick ? 2 : 5;
 async function gridPairs(kind: Kind, warm: boolean) {
   const axes = KINDS[kind].axes(21);

@@ -30,7 +30,16 @@ export const finite = (x: number | null | undefined): number | null =>
 
 /** A journal line (with its newline) for a completed run. */
 export function journalLine(run: number, values: (number | null)[]): string {
-  const v = JSON.stringify(values.map(finite));
+  return journalLineOf(run, JSON.stringify(values.map(finite)));
+}
+
+/**
+ * `journalLine` from the values already written as a JSON array (`valuesJson`): the worker
+ * threads have each value's text from the result row (src/node/results-format.ts), and a
+ * finite number's JSON is its String.
+ */
+export function journalLineOf(run: number, valuesJson: string): string {
+  const v = valuesJson;
   // The check is the hash of JSON.stringify([run, values]), spelled out for an integer run.
   return `{"run":${run},"values":${v},"check":"${fnv1a(`[${run},${v}]`)}"}\n`;
 }

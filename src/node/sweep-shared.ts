@@ -46,6 +46,14 @@ export interface SharedRuns {
   journal: string;
 }
 
+/** Result lines (src/node/results-format.ts) of the runs a thread ran, by todo index. */
+export interface SharedTexts {
+  index: number[];
+  csv: string[];
+  json: string[];
+  summary: string[];
+}
+
 /**
  * Task sent to a worker: runs of the setup named `key`, either listed in `runs` or, with
  * `shared`, taken off the shared counter (at most `limit` chunks; default: until none are left).
@@ -70,5 +78,9 @@ export type SweepTaskResult =
       errors: { run: number; input: boolean; message: string }[];
       /** The worker thread's id (0: the main thread). */
       thread: number;
+      /** A shared task's runs, the time in them, and the task's whole time (ms). */
+      time?: { runs: number; runMs: number; taskMs: number };
+      /** A shared task's result lines, by todo index. */
+      texts?: SharedTexts;
     }
   | { needSetup: true };

@@ -22,9 +22,16 @@ import { threadId, workerData } from 'node:worker_threads';
 import { plannedRun, runOverrides, type Plan } from '../engine/analysis/plan.ts';
 import type { World } from '../engine/types.ts';
 import { isInputError } from '../scenario/errors.ts';
-import { Journal, journalLine } from './journal.ts';
+import { Journal, journalLineOf } from './journal.ts';
 import { finalMetrics, worldFor, type Compile, type ScenarioSource } from './run-one.ts';
-import { SHARED, type SharedRuns, type SweepTask, type SweepTaskResult } from './sweep-shared.ts';
+import { RowFormatter } from './results-format.ts';
+import {
+  SHARED,
+  type SharedRuns,
+  type SharedTexts,
+  type SweepTask,
+  type SweepTaskResult,
+} from './sweep-shared.ts';
 
 let compile: Compile | null = null;
 const NEED_COMPILER = new Error('the scenario compiler is not loaded yet');
@@ -42,6 +49,8 @@ function needCompile(): Compile {
 
 /** The setup this worker holds (the last one it was sent). */
 interface Held {
+  /** The result rows' formatter, made at the first shared task. */
+  formatter?: RowFormatter;
   key: string;
   src: ScenarioSource;
   base: World;
@@ -50,30 +59,51 @@ interface Held {
 }
 let held: Held | null = null;
 
+/** A thread writes its journal lines when it holds this many bytes or this long (ms). */
+const FLUSH_BYTES = 1 << 16;
+const FLUSH_MS = 50;
+
 type RunError = { run: number; input: boolean; message: string };
 
 /** Runs `run` of the held setup, writing its values at `out[at …]`; the error, if it fails. */
-async function runOne(
+function runOne(
   h: Held,
   run: number,
   out: Float64Array,
   at: number,
-): Promise<RunError | null> {
-  const pr = plannedRun(h.plan, run);
+  pr = plannedRun(h.plan, run),
+): RunError | null {
   const sets = runOverrides(h.plan, pr.values);
   const M = h.metrics.length;
-  for (;;) {
-    try {
-      const final = finalMetrics(worldFor(h.src, h.base, sets, needCompile), pr.seed);
-      for (let k = 0; k < M; k++) out[at + k] = final[h.metrics[k]] ?? NaN;
-      return null;
-    } catch (e) {
-      if (e === NEED_COMPILER) {
-        compile = await loadCompiler();
-        continue;
-      }
-      return { run, input: isInputError(e), message: (e as Error).message };
-    }
+  try {
+    const final = finalMetrics(worldFor(h.src, h.base, sets, needCompile), pr.seed);
+    for (let k = 0; k < M; k++) out[at + k] = final[h.metrics[k]] ?? NaN;
+    return null;
+  } catch (e) {
+    if (e === NEED_COMPILER) throw e;
+    return { run, input: isInputError(e), message: (e as Error).message };
+  }
+}
+
+/**
+ * `runOne`, loading the compiler first when the run needs it and it is not loaded yet (the only
+ * wait; a run itself is synchronous, so a loop of them does not wait a turn per run).
+ */
+function runOneOrLoad(
+  h: Held,
+  run: number,
+  out: Float64Array,
+  at: number,
+  pr?: ReturnType<typeof plannedRun>,
+): RunError | null | Promise<RunError | null> {
+  try {
+    return runOne(h, run, out, at, pr);
+  } catch (e) {
+    if (e !== NEED_COMPILER) throw e;
+    return loadCompiler().then((c) => {
+      compile = c;
+      return runOne(h, run, out, at, pr);
+    });
   }
 }
 
@@ -82,7 +112,12 @@ async function runOne(
  * `limit` chunks were taken. `journal`: the caller's (the main thread keeps one open across its
  * calls); without it the worker opens its own for the task and closes (and flushes) it at the end.
  */
-async function runShared(h: Held, s: SharedRuns, limit: number, journal?: Journal) {
+async function runShared(
+  h: Held,
+  s: SharedRuns,
+  limit: number,
+  journal?: Journal,
+): Promise<{ errors: RunError[]; runs: number; runMs: number; texts: SharedTexts }> {
   const ctl = new Int32Array(s.control);
   const todo = new Int32Array(s.todo);
   const values = new Float64Array(s.values);
@@ -94,40 +129,71 @@ async function runShared(h: Held, s: SharedRuns, limit: number, journal?: Journa
   const errors: RunError[] = [];
   const row: number[] = new Array<number>(M);
   Atomics.add(ctl, SHARED.started, 1);
+  // Time in the runs themselves, against the task's: what the sharing costs, measured where it
+  // is spent (a ratio of two times of one thread, whatever the core's speed meanwhile).
+  let runs = 0;
+  let runMs = 0;
+  // The runs' result lines, formatted here while the main thread waits (src/node/results-format.ts).
+  const fmt = (h.formatter ??= new RowFormatter(
+    h.plan.axes.map((a) => a.path),
+    h.metrics,
+  ));
+  const texts: SharedTexts = { index: [], csv: [], json: [], summary: [] };
+  let lines = '';
+  let pending: number[] = [];
+  let lastFlush = performance.now();
+  /** Journaled first, then marked done: a run the main thread sees done is in the journal. */
+  const flush = () => {
+    if (lines) out.append(lines);
+    for (const i of pending) Atomics.store(done, i, 1);
+    Atomics.add(ctl, SHARED.completed, pending.length);
+    lines = '';
+    pending = [];
+    lastFlush = performance.now();
+  };
   try {
     for (let taken = 0; taken < limit && Atomics.load(ctl, SHARED.stop) === 0; taken++) {
       const i0 = Atomics.add(ctl, SHARED.next, s.chunk);
       if (i0 >= N) break;
       const i1 = Math.min(N, i0 + s.chunk);
-      let lines = '';
-      const ok: number[] = [];
       for (let i = i0; i < i1; i++) {
         const run = todo[i];
-        const error = await runOne(h, run, values, i * M);
+        const pr = plannedRun(h.plan, run);
+        const t0 = performance.now();
+        let error = runOneOrLoad(h, run, values, i * M, pr);
+        if (error instanceof Promise) error = await error;
+        runMs += performance.now() - t0;
+        runs++;
         if (error) {
           errors.push(error);
           Atomics.store(ctl, SHARED.stop, 1); // the sweep fails: the others stop taking runs
           continue;
         }
         for (let k = 0; k < M; k++) row[k] = values[i * M + k];
-        lines += journalLine(run, row);
-        ok.push(i);
+        const t = fmt.row(run, pr.point, pr.seed, pr.values, row);
+        texts.index.push(i);
+        texts.csv.push(t.csv);
+        texts.json.push(t.json);
+        texts.summary.push(t.summary);
+        lines += journalLineOf(run, fmt.metricsJson());
+        pending.push(i);
       }
-      // Journaled first, then marked done: a run the main thread sees done is in the journal.
-      if (lines) out.append(lines);
-      for (const i of ok) Atomics.store(done, i, 1);
-      Atomics.add(ctl, SHARED.completed, ok.length);
+      // Lines are written a few times a second, not per chunk (a write is a system call); a
+      // kill loses at most those not written yet, which simply run again.
+      if (lines.length >= FLUSH_BYTES || performance.now() - lastFlush >= FLUSH_MS) flush();
     }
+    flush();
   } finally {
     own?.close();
   }
-  return errors;
+  return { errors, runs, runMs, texts };
 }
 
 export default async function runTask(
   task: SweepTask,
   journal?: Journal,
 ): Promise<SweepTaskResult> {
+  const t0 = performance.now();
   if (task.setup) {
     const s = task.setup;
     held = {
@@ -140,14 +206,21 @@ export default async function runTask(
   }
   if (!held || held.key !== task.key) return { needSetup: true };
   if (task.shared) {
-    const errors = await runShared(held, task.shared, task.limit ?? Infinity, journal);
-    return { values: new Float64Array(0), errors, thread: threadId };
+    const r = await runShared(held, task.shared, task.limit ?? Infinity, journal);
+    return {
+      values: new Float64Array(0),
+      errors: r.errors,
+      thread: threadId,
+      time: { runs: r.runs, runMs: r.runMs, taskMs: performance.now() - t0 },
+      texts: r.texts,
+    };
   }
   const M = held.metrics.length;
   const values = new Float64Array(task.runs.length * M).fill(NaN);
   const errors: RunError[] = [];
   for (let i = 0; i < task.runs.length; i++) {
-    const error = await runOne(held, task.runs[i], values, i * M);
+    let error = runOneOrLoad(held, task.runs[i], values, i * M);
+    if (error instanceof Promise) error = await error;
     if (error) errors.push(error);
   }
   return { values, errors, thread: threadId };

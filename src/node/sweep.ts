@@ -20,6 +20,7 @@
 import { existsSync, fsync, fsyncSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { summarize } from '../engine/analysis/aggregate.ts';
@@ -41,6 +42,7 @@ import { writeFileAtomicSync, writeFilesAtomic } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
 import { finite, Journal, recoverJournal } from './journal.ts';
+import { cellsAfterSeed, csvCell, RowFormatter, type RowText } from './results-format.ts';
 import {
   SHARED,
   SHARED_CONTROL_LENGTH,
@@ -160,15 +162,17 @@ export interface SweepOutcome {
    * (from handing them out to the last done), and the results files and sweep.json written.
    */
   phasesMs: { plan: number; run: number; write: number };
+  /**
+   * The threads' time during the runs (ms, summed over threads): `runMs` in the runs
+   * themselves, `sharingMs` in the rest of their tasks (taking chunks, journal lines and
+   * writes), `mainMs` this thread's event loop busy otherwise (progress, journal flushes). A
+   * thread's sharing time against its run time is measured on the same core at the same time,
+   * so the ratio holds whatever the core's speed; the benchmark reports it.
+   */
+  work: { runs: number; runMs: number; sharingMs: number; mainMs: number };
 }
 
 // ---- results files ---------------------------------------------------------------------------
-
-function csvCell(x: string | number | null): string {
-  if (x === null) return '';
-  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
-  return /[",\r\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x;
-}
 
 /** The results as flat records: run, point, seed, axes by path, metrics by key. */
 export function rowRecords(meta: SweepMeta, rows: SweepRow[]): Record<string, number | null>[] {
@@ -186,38 +190,31 @@ export function rowRecords(meta: SweepMeta, rows: SweepRow[]): Record<string, nu
  * (`summarize`). Written out directly rather than through an object per row, which matters at
  * 10,000 runs (test/node/sweep.test.ts checks the bytes against the object-per-row definition).
  */
-export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, string> {
+export function resultsFiles(
+  meta: SweepMeta,
+  rows: SweepRow[],
+  texts?: (run: number) => RowText | undefined,
+): Record<string, string> {
   const paths = meta.plan.axes.map((a) => a.path);
   const metrics = meta.metrics;
-  const cols = ['run', 'point', 'seed', ...paths, ...metrics];
-  const keys = cols.map((c) => `${JSON.stringify(c)}:`);
   const P = paths.length;
-  const csv = [cols.map(csvCell).join(',')];
+  const fmt = new RowFormatter(paths, metrics);
+  const csv = [fmt.header()];
   const jsonl: string[] = [];
-  const cells: string[] = new Array<string>(cols.length);
-  const json: string[] = new Array<string>(cols.length);
-  const put = (i: number, x: number | null) => {
-    const ok = typeof x === 'number' && Number.isFinite(x);
-    cells[i] = ok ? String(x) : '';
-    json[i] = keys[i] + (ok ? String(x) : 'null');
-  };
-  // Rows by point, in point order, for the summary; and each row's cells, which the summary
-  // uses again where it writes the same number (the axes' values; with one seed, the mean).
+  // Rows by point, in point order, for the summary, which uses a point's first row's cells
+  // again where it writes the same number (the axes' values; with one seed, all of it).
   const byPoint = new Map<number, SweepRow[]>();
-  const cellsOf = new Map<SweepRow, string[]>();
+  const textOf = new Map<SweepRow, RowText>();
   for (const r of rows) {
-    put(0, r.run);
-    put(1, r.point);
-    put(2, r.seed);
-    for (let i = 0; i < P; i++) put(3 + i, r.values[i]);
-    for (let i = 0; i < metrics.length; i++) put(3 + P + i, r.metrics[i]);
-    csv.push(cells.join(','));
-    jsonl.push(`{${json.join(',')}}`);
+    // The lines a worker formatted when it ran the run (`texts`), or formatted here.
+    const t = texts?.(r.run) ?? fmt.row(r.run, r.point, r.seed, r.values, r.metrics);
+    csv.push(t.csv);
+    jsonl.push(t.json);
     const list = byPoint.get(r.point);
     if (list) list.push(r);
     else {
       byPoint.set(r.point, [r]);
-      cellsOf.set(r, cells.slice(3));
+      textOf.set(r, t);
     }
   }
   const scols = ['point', ...paths, 'n'];
@@ -227,30 +224,39 @@ export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, 
   const seed = meta.plan.planSeed;
   for (const point of [...byPoint.keys()].sort((a, b) => a - b)) {
     const list = byPoint.get(point)!;
-    const first = cellsOf.get(list[0])!; // the point's first row's cells, from its axes on
+    if (list.length === 1) {
+      summary.push(textOf.get(list[0])!.summary); // one seed: the row's own summary line
+      continue;
+    }
+    const first = cellsAfterSeed(textOf.get(list[0])!.csv); // the first row's cells from its axes on
     const out: string[] = [String(point)];
     for (let i = 0; i < P; i++) out.push(first[i]);
     const stats: string[] = [];
     let n = 0;
-    metrics.forEach((k, i) => {
+    for (let i = 0; i < metrics.length; i++) {
       const xs: number[] = [];
       for (const r of list) {
         const x = r.metrics[i];
         if (typeof x === 'number' && Number.isFinite(x)) xs.push(x);
       }
-      const m = summarize(xs, seed, `${point}:${k}`);
-      if (i === 0) n = m.n;
-      // The mean of one value is that value, already written; the interval of one seed is the
-      // mean: format it once.
-      const mean =
-        xs.length === 1 && Object.is(m.mean, list[0].metrics[i]) ? first[P + i] : csvCell(m.mean);
+      if (i === 0) n = xs.length;
+      if (xs.length === 1) {
+        // One value (the other seeds' missing): `summarize` gives mean = lo = hi = the value
+        // and sd 0; the value is already written when it is the first row's.
+        const mean = Object.is(xs[0], list[0].metrics[i]) ? first[P + i] : csvCell(xs[0]);
+        stats.push(mean, '0', mean, mean);
+        continue;
+      }
+      const m = summarize(xs, seed, `${point}:${metrics[i]}`);
+      // The interval of values all equal is the mean: format it once.
+      const mean = csvCell(m.mean);
       stats.push(
         mean,
         csvCell(m.sd),
         m.lo === m.mean ? mean : csvCell(m.lo),
         m.hi === m.mean ? mean : csvCell(m.hi),
       );
-    });
+    }
     out.push(String(n), ...stats);
     summary.push(out.join(','));
   }
@@ -267,9 +273,14 @@ function writeResults(dir: string, meta: SweepMeta, rows: SweepRow[]): void {
 }
 
 /** `writeResults` with the files flushed to disk in parallel (see `writeFilesAtomic`). */
-async function writeResultsAsync(dir: string, meta: SweepMeta, rows: SweepRow[]): Promise<void> {
+async function writeResultsAsync(
+  dir: string,
+  meta: SweepMeta,
+  rows: SweepRow[],
+  texts?: (run: number) => RowText | undefined,
+): Promise<void> {
   await writeFilesAtomic(
-    Object.entries(resultsFiles(meta, rows)).map(([name, text]) => [join(dir, name), text]),
+    Object.entries(resultsFiles(meta, rows, texts)).map(([name, text]) => [join(dir, name), text]),
   );
 }
 
@@ -571,6 +582,9 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
   report(done.size);
 
   const tRun = performance.now();
+  const work = { runs: 0, runMs: 0, sharingMs: 0, mainMs: 0 };
+  /** The result lines the threads formatted, by run (the resumed runs' are formatted at the end). */
+  const textOf = new Map<number, RowText>();
   // ---- run what is left in worker threads -----------------------------------------------------
   if (todo.length > 0) {
     const N = todo.length;
@@ -609,9 +623,23 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
         ? new InputError('--vary', `${where}: ${error.message}`)
         : new Error(`${where}: ${error.message}`);
     };
-    const settle = (res: SweepTaskResult) => {
-      if (!('needSetup' in res)) for (const e of res.errors) fail(e);
+    let localMs = 0; // this thread's own tasks, which its event loop time also holds
+    const settle = (res: SweepTaskResult, here = false) => {
+      if ('needSetup' in res) return;
+      for (const e of res.errors) fail(e);
+      if (res.texts) {
+        const { index, csv, json, summary } = res.texts;
+        for (let k = 0; k < index.length; k++)
+          textOf.set(todo[index[k]], { csv: csv[k], json: json[k], summary: summary[k] });
+      }
+      if (res.time) {
+        work.runs += res.time.runs;
+        work.runMs += res.time.runMs;
+        work.sharingMs += res.time.taskMs - res.time.runMs;
+        if (here) localMs += res.time.taskMs;
+      }
     };
+    const elu0 = performance.eventLoopUtilization();
     // Progress: the shared count of runs done, looked at a few times a second.
     let completed = 0;
     const poll = () => {
@@ -650,24 +678,34 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       // the same pure function wherever they run, so where a run ran does not change its
       // values (test/node/sweep.test.ts).
       const local = o.mainThreadHelps ?? workers < availableParallelism();
-      while (
-        local &&
-        Atomics.load(ctl, SHARED.started) < workers &&
-        Atomics.load(ctl, SHARED.next) < N &&
-        Atomics.load(ctl, SHARED.stop) === 0
-      ) {
-        settle(await runTaskHere({ ...task(true), limit: 1 }, journal));
-        poll();
-        // Let the workers' start-up messages in before deciding again.
-        await new Promise<void>((r) => setImmediate(r));
+      try {
+        while (
+          local &&
+          Atomics.load(ctl, SHARED.started) < workers &&
+          Atomics.load(ctl, SHARED.next) < N &&
+          Atomics.load(ctl, SHARED.stop) === 0
+        ) {
+          settle(await runTaskHere({ ...task(true), limit: 1 }, journal), true);
+          poll();
+          // Let the workers' start-up messages in before deciding again.
+          await new Promise<void>((r) => setImmediate(r));
+        }
+        await Promise.all(tasks);
+      } catch (e) {
+        // A thread failed outright (a failing run comes back as an error, not this): the others
+        // stop taking runs and finish their chunk before the journal is closed and the error
+        // is passed on; what they finished stays journaled.
+        Atomics.store(ctl, SHARED.stop, 1);
+        await Promise.allSettled(tasks);
+        throw e;
       }
-      await Promise.all(tasks);
     } finally {
       if (timer) clearInterval(timer);
       clearInterval(syncTimer);
       await syncing; // not closed under a flush in flight
       fsyncSync(journal.fd);
       journal.close();
+      work.mainMs = Math.max(0, performance.eventLoopUtilization(elu0).active - localMs);
     }
     for (let i = 0; i < N; i++) {
       if (doneFlags[i] !== 1) continue;
@@ -686,7 +724,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     const pr = plannedRun(plan, run);
     return { run, point: pr.point, seed: pr.seed, values: pr.values, metrics: done.get(run)! };
   });
-  await writeResultsAsync(dir, meta, rows);
+  await writeResultsAsync(dir, meta, rows, (run) => textOf.get(run));
   meta = {
     ...meta,
     status: 'complete',
@@ -703,6 +741,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     resumed,
     elapsedMs: end - t0,
     phasesMs: { plan: tRun - t0, run: tWrite - tRun, write: end - tWrite },
+    work,
   };
 }
 

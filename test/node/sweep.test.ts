@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aggregateRows, summaryRows } from '../../src/engine/analysis/aggregate.ts';
 import type { Axis } from '../../src/engine/analysis/plan.ts';
@@ -18,10 +19,13 @@ import {
   resultsFiles,
   rowRecords,
   runSweep,
+  type SweepPool,
   type SweepMeta,
   type SweepRow,
   type SweepOptions,
 } from '../../src/node/sweep.ts';
+import { journalLineOf } from '../../src/node/journal.ts';
+import { RowFormatter } from '../../src/node/results-format.ts';
 import { createRunner, loadSource } from '../../src/node/what-if.ts';
 import { ROOT, rewardmix, tempDir, UPDATE } from '../cli/helpers.ts';
 
@@ -136,6 +140,35 @@ describe('a sweep in worker threads', () => {
     expect(readFileSync(join(dir, FILES.journal), 'utf8')).toBe(journal);
   });
 
+  it('a thread that fails outright stops the others; a sweep started again completes', async () => {
+    const dir = join(tempDir('rewardmix-crash-'), 'crash');
+    // Two threads: the first fails at once, the second is a real worker thread, which is told
+    // to stop before its first chunk is out (it has 30 one-run chunks to take).
+    const real = createSweepPool(1);
+    let calls = 0;
+    const crashing: SweepPool = {
+      workers: 2,
+      run: (task) =>
+        calls++ === 0 ? Promise.reject(new Error('worker thread crashed')) : real.run(task),
+      ready: () => real.ready(),
+      destroy: () => real.destroy(),
+    };
+    try {
+      await crashing.ready();
+      const o = opts(dir, { chunk: 1, mainThreadHelps: false });
+      await expect(runSweep(o, crashing)).rejects.toThrow('worker thread crashed');
+    } finally {
+      await crashing.destroy();
+    }
+    // The other stopped taking runs; what it finished (if anything) is journaled whole.
+    const lines = readFileSync(join(dir, FILES.journal), 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThan(5);
+    expect(lines.every((l) => parseJournalLine(l, 5) !== null)).toBe(true);
+    const again = await runSweep(opts(dir, { workers: 2 }));
+    expect(again.resumed).toBe(lines.length);
+    expect(results(dir)).toEqual(results(one));
+  });
+
   it('shards merged give the same bytes as one sweep', async () => {
     const base = tempDir('rewardmix-shards-');
     const dirs = [1, 2, 3].map((i) => join(base, `s${i}`));
@@ -167,6 +200,20 @@ describe('a sweep in worker threads', () => {
 });
 
 describe('the journal', () => {
+  it('a worker writes the same line from the row it formatted as from the values', () => {
+    const fmt = new RowFormatter(['mix.weights.thumbs'], ['a', 'b', 'c']);
+    const value = fc.oneof(
+      fc.double(),
+      fc.constantFrom(null, NaN, -0, Infinity, -Infinity, 5e-324, 1e21, 0.1 + 0.2),
+    );
+    fc.assert(
+      fc.property(fc.nat(), fc.array(value, { minLength: 3, maxLength: 3 }), (run, values) => {
+        fmt.row(run, 0, 1, [0.5], values);
+        expect(journalLineOf(run, fmt.metricsJson())).toBe(journalLine(run, values));
+      }),
+    );
+  });
+
   it('lines check themselves; a line cut short is truncated away on recovery', () => {
     const dir = tempDir('rewardmix-journal-');
     const path = join(dir, 'journal.jsonl');
@@ -300,5 +347,14 @@ describe('the results files', () => {
     expect(resultsFiles(meta, rows)).toEqual(byDefinition(meta, rows));
     expect(resultsFiles(meta, [])).toEqual(byDefinition(meta, []));
     expect(resultsFiles(meta, rows)[FILES.summary]).toContain('eval/sycophancy:lo');
+    // One seed per point (each row's own summary line), the first metric missing in some rows
+    // (n = 0), and points with one row beside points with several.
+    const one = rows.filter((r) => r.seed === 1 || r.point === 4);
+    one[1] = { ...one[1], metrics: [NaN, -0, 2.5e-300] };
+    one[2] = { ...one[2], metrics: [null, null, null] };
+    expect(resultsFiles(meta, one)).toEqual(byDefinition(meta, one));
+    expect(resultsFiles(meta, one)[FILES.summary].split('\n')[2]).toBe(
+      '1,0.5,-1,0,,0,,,0,0,0,0,2.5e-300,0,2.5e-300,2.5e-300',
+    );
   });
 });
