@@ -172,7 +172,41 @@ async function timedSweep(axes: Axis[], workers: number, pool?: SweepPool) {
   const wall = performance.now() - t0;
   const cpu = cpuMs(c0);
   rmSync(dir, { recursive: true, force: true });
-  return { wall, cpu, runs: out.meta.plan.runs, phases: out.phasesMs };
+  return {
+    wall,
+    cpu,
+    runs: out.meta.plan.runs,
+    phases: out.phasesMs,
+    inThreads: inThreads(out.work, out.phasesMs, wall, workers),
+  };
+}
+
+/**
+ * The sweep's own cost per run measured in its threads: against the time the threads spent in
+ * the runs themselves (on the same cores, at the same time, so whatever their speed), the time
+ * they spent sharing (taking chunks, journal and result lines), this thread's busy time during
+ * the runs, the planning and writing (× workers: the other threads wait), and what is left of
+ * workers × wall (starting, the last chunks, a thread waiting for a core). The total is
+ * workers · wall / N − the in-sweep run time, as a share of that run time: the issue's per-run
+ * overhead with the run time measured inside the sweep.
+ */
+function inThreads(
+  work: { runs: number; runMs: number; sharingMs: number; mainMs: number },
+  phases: { plan: number; run: number; write: number },
+  wall: number,
+  workers: number,
+) {
+  const r = work.runMs;
+  const serial = workers * (phases.plan + phases.write);
+  const idle = workers * phases.run - work.runMs - work.sharingMs - work.mainMs;
+  return {
+    runMsPerRun: work.runMs / work.runs,
+    sharing: work.sharingMs / r,
+    main: work.mainMs / r,
+    serial: serial / r,
+    idle: idle / r,
+    total: (workers * wall - work.runMs) / r,
+  };
 }
 
 type Timed = Awaited<ReturnType<typeof timedSweep>>;
@@ -321,6 +355,8 @@ async function bigRounds(kind: Kind) {
       overheadShare: ((W * big.wall) / big.runs - single) / single,
       cpuOverheadShare: (big.cpu / big.runs - singleCpu) / singleCpu,
       phases: big.phases,
+      inThreads: big.inThreads,
+      inThreadsRatio: big.wall / (big.runs * big.inThreads.runMsPerRun),
     });
   }
   return rounds;
@@ -385,6 +421,7 @@ for (const k of Object.keys(KINDS) as Kind[]) {
       runPhaseSpeedup: g.runRatios,
       planMs: { 1: ph(g.t[1], 'plan'), [W]: ph(g.t.W, 'plan') },
       writeMs: { 1: ph(g.t[1], 'write'), [W]: ph(g.t.W, 'write') },
+      inThreads: { 1: g.t[1].map((x) => x.inThreads), [W]: g.t.W.map((x) => x.inThreads) },
     };
     const label =
       how === 'warm'
@@ -395,6 +432,17 @@ for (const k of Object.keys(KINDS) as Kind[]) {
     );
     console.log(
       `| ${label}: the runs (first handed out → last done) | ${mr(ph(g.t[1], 'run'), 0, ' ms')} | ${mr(ph(g.t.W, 'run'), 0, ' ms')} | ${mr(g.runRatios, 2, '×')} |`,
+    );
+    console.log(
+      `| ${label}: the sweep's cost per run in its threads (workers · wall / N − the in-sweep run time) | ${mr(
+        g.t[1].map((x) => 100 * x.inThreads.total),
+        1,
+        '%',
+      )} | ${mr(
+        g.t.W.map((x) => 100 * x.inThreads.total),
+        1,
+        '%',
+      )} | |`,
     );
     console.log(
       `| ${label}: planning + writing the files | ${mr(
@@ -441,7 +489,19 @@ for (const k of Object.keys(KINDS) as Kind[]) {
     `| per-run overhead in CPU time: CPU / N − single run's CPU | ${col((r) => 100 * r.cpuOverheadShare, 1, '%')} |`,
   );
   console.log(
-    `| the sweep's phases: planning / runs / files | ${rs.map((r) => `${fmt(r.phases.plan, 0)} / ${fmt(r.phases.run, 0)} / ${fmt(r.phases.write, 0)} ms`).join(' | ')} |\n`,
+    `| the sweep's phases: planning / runs / files | ${rs.map((r) => `${fmt(r.phases.plan, 0)} / ${fmt(r.phases.run, 0)} / ${fmt(r.phases.write, 0)} ms`).join(' | ')} |`,
+  );
+  console.log(
+    `| **in the threads**: a run's time inside the sweep | ${col((r) => r.inThreads.runMsPerRun, 3, ' ms')} |`,
+  );
+  console.log(
+    `| **ratio against ${n.toLocaleString('en-US')} × that run time** (≤ 0.55 ⇔ the sweep's cost < 10% of a run) | ${col((r) => r.inThreadsRatio, 3)} |`,
+  );
+  console.log(
+    `| the sweep's cost per run, in the threads: total | ${col((r) => 100 * r.inThreads.total, 1, '%')} |`,
+  );
+  console.log(
+    `| … sharing (chunks, journal and result lines) / main thread / planning + files × ${W} / the rest (start, last chunks, waiting for a core) | ${rs.map((r) => `${fmt(100 * r.inThreads.sharing, 1)} / ${fmt(100 * r.inThreads.main, 1)} / ${fmt(100 * r.inThreads.serial, 1)} / ${fmt(100 * r.inThreads.idle, 1)}%`).join(' | ')} |\n`,
   );
 }
 figures.loadAfter = loadavg()[0];
