@@ -44,6 +44,8 @@ export interface SharedRuns {
   done: SharedArrayBuffer;
   chunk: number;
   journal: string;
+  /** Whether the threads format the runs' result lines (SharedTexts) as they run them. */
+  format: boolean;
 }
 
 /** Result lines (src/node/results-format.ts) of the runs a thread ran, by todo index. */

@@ -171,10 +171,12 @@ async function runShared(
         }
         for (let k = 0; k < M; k++) row[k] = values[i * M + k];
         const t = fmt.row(run, pr.point, pr.seed, pr.values, row);
-        texts.index.push(i);
-        texts.csv.push(t.csv);
-        texts.json.push(t.json);
-        texts.summary.push(t.summary);
+        if (s.format) {
+          texts.index.push(i);
+          texts.csv.push(t.csv);
+          texts.json.push(t.json);
+          texts.summary.push(t.summary);
+        }
         lines += journalLineOf(run, fmt.metricsJson());
         pending.push(i);
       }

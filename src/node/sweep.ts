@@ -69,6 +69,8 @@ export const SWEEP_FORMAT = 'rewardmix-sweep/1';
 /** How often a running sweep reports progress, and flushes its journal to disk (ms). */
 const PROGRESS_MS = 100;
 const SYNC_MS = 200;
+/** The most runs whose result lines the threads format (about 90 MB of text at 100,000). */
+const FORMAT_IN_THREADS_MAX = 100_000;
 
 export const FILES = {
   meta: 'sweep.json',
@@ -146,6 +148,11 @@ export interface SweepOptions {
    * ways to check both give the same bytes.
    */
   mainThreadHelps?: boolean;
+  /**
+   * Whether the threads format the result lines as they run the runs (default: for sweeps of up
+   * to 100,000 runs; past that the main thread formats them at the end). Same bytes either way.
+   */
+  formatInThreads?: boolean;
 }
 
 export interface SweepOutcome {
@@ -600,6 +607,9 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       done: new SharedArrayBuffer(N),
       chunk,
       journal: journalPath,
+      // The threads keep the lines until their task ends; past this many runs the main thread
+      // formats them at the end instead, rather than hold every line twice.
+      format: o.formatInThreads ?? N <= FORMAT_IN_THREADS_MAX,
     };
     new Int32Array(shared.todo).set(todo);
     new Float64Array(shared.values).fill(NaN);

@@ -74,6 +74,10 @@ describe('a sweep in worker threads', () => {
     const two = join(tempDir('rewardmix-sweep-'), 'two');
     await runSweep(opts(two, { workers: 2, chunk: 3 }));
     expect(results(two)).toEqual(results(one));
+    // The result lines formatted by this thread at the end rather than by the workers.
+    const late = join(tempDir('rewardmix-sweep-'), 'late');
+    await runSweep(opts(late, { workers: 2, formatInThreads: false }));
+    expect(results(late)).toEqual(results(one));
     // The threads took the runs off one shared counter and journaled them themselves: each run
     // exactly once, every line whole and valid.
     const lines = readFileSync(join(two, FILES.journal), 'utf8').split('\n');
