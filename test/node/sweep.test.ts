@@ -72,8 +72,16 @@ describe('a sweep in worker threads', () => {
 
   it('gives byte-identical results with 2 workers and a different chunking', async () => {
     const two = join(tempDir('rewardmix-sweep-'), 'two');
-    await runSweep(opts(two, { workers: 2, chunk: 3 }));
+    const out = await runSweep(opts(two, { workers: 2, chunk: 3 }));
     expect(results(two)).toEqual(results(one));
+    // Where the time went: the phases make up the whole, and every run was timed in a thread.
+    const { plan, run, write } = out.phasesMs;
+    expect(plan + run + write).toBeCloseTo(out.elapsedMs, 6);
+    expect(out.work.runs).toBe(30);
+    expect(out.work.runMs).toBeGreaterThan(0);
+    expect(out.work.sharingMs).toBeGreaterThanOrEqual(0);
+    // two workers, and this thread too where a core is left over
+    expect(out.work.runMs + out.work.sharingMs).toBeLessThanOrEqual(3 * run + 1);
     // The result lines formatted by this thread at the end rather than by the workers.
     const late = join(tempDir('rewardmix-sweep-'), 'late');
     await runSweep(opts(late, { workers: 2, formatInThreads: false }));
