@@ -59,7 +59,8 @@ export interface SharedTexts {
 /**
  * Task sent to a worker: runs of the setup named `key`, either listed in `runs` or, with
  * `shared`, taken off the shared counter (at most `limit` chunks; default: until none are left).
- * The setup itself comes along only when the worker may not hold it yet.
+ * The setup itself comes along when the worker may not hold it (a sweep's tasks always carry
+ * it); a worker keeps the last one it was sent.
  */
 export interface SweepTask {
   key: string;

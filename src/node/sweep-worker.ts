@@ -1,19 +1,18 @@
 /**
  * A sweep worker thread (piscina): runs runs of a sweep and journals them.
  *
- * The sweep's setup (the scenario, raw and compiled, the plan and the metric keys) reaches a
- * worker once, not with every task: a task names the setup by key and carries it only when the
- * main thread cannot know the worker has it; a worker asked for runs of a setup it does not hold
- * answers `needSetup` and the main thread sends the task again with it. The worker derives each
+ * A task names the sweep's setup (the scenario, raw and compiled, the plan and the metric keys)
+ * by key and may carry it; the worker keeps the last setup it was sent, and a task naming a
+ * setup it does not hold, without carrying it, is answered `needSetup`. The worker derives each
  * run's overrides and seed from the plan itself. Overrides of mix weights are patched into the
  * compiled world (src/node/run-one.ts), so a weight sweep's worker never loads the scenario
  * compiler; other overrides make it import the compiler, once. Errors come back per run rather
  * than as exceptions, so the main thread can say which run failed.
  *
- * A sweep gives each worker one task with `shared` (src/node/sweep.ts): the runs to do and a
- * counter in shared memory. The worker takes the next `chunk` runs off the counter, runs them,
- * writes their values into the shared table, appends their journal lines itself, marks them
- * done, and takes more until none are left. So the threads share the work to the last chunk,
+ * A sweep gives each worker one task with the setup and `shared` (src/node/sweep.ts): the runs
+ * to do and a counter in shared memory. The worker takes the next `chunk` runs off the counter,
+ * runs them, writes their values into the shared table, formats their result lines, appends
+ * their journal lines itself, marks them done, and takes more until none are left. So the threads share the work to the last chunk,
  * and nothing passes between threads per run or per chunk: the main thread only waits. A task
  * with `runs` instead (the benchmark's baseline, bench/single-worker.mjs) runs those and answers
  * with their values.
