@@ -27,6 +27,13 @@ function bytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
 
+/** Writes all of `data` (text as UTF-8) at `fd`'s position, however many writes it takes. */
+export function writeAllSync(fd: number, data: string | Uint8Array): void {
+  const buf = bytes(data);
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
 /** Writes `data` (text as UTF-8) to `path` atomically, creating the directory if needed. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -53,9 +60,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   try {
     const fd = openSync(tmp, 'wx');
     try {
-      const buf = bytes(data);
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      writeAllSync(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -81,9 +86,7 @@ export async function writeFilesAtomic(files: [string, string | Uint8Array][]): 
       const t = { tmp: tempPath(path), path, fd: null as number | null };
       temps.push(t);
       t.fd = openSync(t.tmp, 'wx');
-      const buf = bytes(data);
-      let off = 0;
-      while (off < buf.length) off += writeSync(t.fd, buf, off, buf.length - off);
+      writeAllSync(t.fd, data);
     }
     await Promise.all(
       temps.map((t) => new Promise<void>((ok, fail) => fsync(t.fd!, (e) => (e ? fail(e) : ok())))),

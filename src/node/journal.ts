@@ -5,15 +5,8 @@
  * batch, so lines of different threads never mix; a line cut short by a kill can only be the
  * last, and recovery cuts the journal there.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
+import { writeAllSync } from './fs.ts';
 
 /** FNV-1a (32 bit) of a string, as 8 hex digits: the journal lines' check. */
 export function fnv1a(text: string): string {
@@ -34,12 +27,11 @@ export function journalLine(run: number, values: (number | null)[]): string {
 }
 
 /**
- * `journalLine` from the values already written as a JSON array (`valuesJson`): the worker
+ * `journalLine` from the values already written as a JSON array (`v`): the worker
  * threads have each value's text from the result row (src/node/results-format.ts), and a
  * finite number's JSON is its String.
  */
-export function journalLineOf(run: number, valuesJson: string): string {
-  const v = valuesJson;
+export function journalLineOf(run: number, v: string): string {
   // The check is the hash of JSON.stringify([run, values]), spelled out for an integer run.
   return `{"run":${run},"values":${v},"check":"${fnv1a(`[${run},${v}]`)}"}\n`;
 }
@@ -98,33 +90,19 @@ export function recoverJournal(
 }
 
 /**
- * An append-only journal: lines written at once. With `syncMs`, flushed to disk (fsync) at most
- * that far apart and on close; without, never here: the sweep's main thread flushes the file for
- * every thread that appends to it (an fsync flushes the file, whichever descriptor wrote it), so
- * the threads that run the runs never wait on the disk.
+ * An append-only journal: lines written at once, never flushed here: the sweep's main thread
+ * flushes the file for every thread that appends to it (an fsync flushes the file, whichever
+ * descriptor wrote it), so the threads that run the runs never wait on the disk.
  */
 export class Journal {
   readonly fd: number;
-  private lastSync = performance.now();
-  constructor(
-    path: string,
-    private syncMs = Infinity,
-  ) {
+  constructor(path: string) {
     this.fd = openSync(path, 'a');
   }
   append(text: string): void {
-    const buf = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
-    if (this.syncMs === Infinity) return;
-    const now = performance.now();
-    if (now - this.lastSync >= this.syncMs) {
-      fsyncSync(this.fd);
-      this.lastSync = now;
-    }
+    writeAllSync(this.fd, text);
   }
   close(): void {
-    if (this.syncMs !== Infinity) fsyncSync(this.fd);
     closeSync(this.fd);
   }
 }

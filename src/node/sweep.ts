@@ -247,13 +247,6 @@ export function resultsFiles(
         if (typeof x === 'number' && Number.isFinite(x)) xs.push(x);
       }
       if (i === 0) n = xs.length;
-      if (xs.length === 1) {
-        // One value (the other seeds' missing): `summarize` gives mean = lo = hi = the value
-        // and sd 0; the value is already written when it is the first row's.
-        const mean = Object.is(xs[0], list[0].metrics[i]) ? first[P + i] : csvCell(xs[0]);
-        stats.push(mean, '0', mean, mean);
-        continue;
-      }
       const m = summarize(xs, seed, `${point}:${metrics[i]}`);
       // The interval of values all equal is the mean: format it once.
       const mean = csvCell(m.mean);
