@@ -2,6 +2,7 @@
  * Metrics of a policy, with the names RLHF engineers read in TRL logs (docs/model.md,
  * "Metrics"), and the gradient of eval/sycophancy that the pressure decomposition projects on.
  */
+import { mapPacked } from './arrays.ts';
 import { effectiveWeights } from './mix.ts';
 import { policyFeatures } from './policy.ts';
 import type { World } from './types.ts';
@@ -171,20 +172,22 @@ export function createPolicyEvaluator(world: World): PolicyEvaluator {
   const keys = metricKeys(world);
   const tabular = world.policy.kind === 'tabular';
   // the world's tables as plain arrays (shared, read only: see plainTable)
-  const features = tabular ? [] : policyFeatures(world).map((f) => plainTable(n, f));
+  const features = tabular ? [] : mapPacked(policyFeatures(world), (f) => plainTable(n, f));
   const K = tabular ? n : features.length;
   const ref = plainTable(n, world.referenceLogProbs);
   const p = plainTable(C, world.contextWeights);
-  const tables = world.signals.map((sig) => plainTable(n, sig.table));
+  const tables = mapPacked(world.signals, (sig) => plainTable(n, sig.table));
   const sycFeature = world.features['sycophantic'];
   const syc = sycFeature ? plainTable(n, sycFeature) : null;
   const correctFeature = world.features['correct'];
   const correct = correctFeature ? plainTable(n, correctFeature) : null;
   const sycSet = plainTable(C, world.sets.sycophancy);
-  const groups = syc ? Object.values(world.sets.groups).map((set) => plainTable(C, set)) : [];
+  const groups = syc
+    ? mapPacked(Object.values(world.sets.groups), (set) => plainTable(C, set))
+    : [];
   const accuracy = plainTable(C, world.sets.accuracy);
   const deployment = plainTable(C, world.sets.deployment);
-  const users = world.users.map((u) => ({
+  const users = mapPacked(world.users, (u) => ({
     weight: u.weight,
     up: plainTable(n, u.up),
     down: plainTable(n, u.down),

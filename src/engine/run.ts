@@ -4,6 +4,7 @@
  * k-th step (`recordEvery`), always the first and the last point, and keeps per-step policies
  * only when asked, so a 100,000-step run stays small.
  */
+import { mapPacked } from './arrays.ts';
 import { constrainedPartKeys, createMultipliers, multiplierValues } from './constrained.ts';
 import {
   createPolicyEvaluator,
@@ -320,7 +321,8 @@ export function createRun(world: World, options: RunOptions = {}): Run {
       if (valuesTemplate && !shown) tr.values = { ...valuesTemplate };
       const cap = T > 0 ? Math.floor((T - 1) / every) + 2 : 1; // the points of a whole run
       const values = tr.values;
-      columns = tr.keys.map(
+      columns = mapPacked(
+        tr.keys,
         (k, i) => (values[k] = column(i < nf ? frame[i] : extraVals[i - nf], cap)),
       );
     }

@@ -13,6 +13,7 @@
  * integer parameter stays on integers); an axis without N is continuous.
  * Runs are numbered point-major: run i is point ⌊i / K⌋ with the (i mod K)-th of the K seeds.
  */
+import { mapPacked } from '../arrays.ts';
 import { aleaNext, streamState } from '../rng.ts';
 
 export type Sampling = 'grid' | 'random' | 'lhs';
@@ -158,5 +159,5 @@ export function shardRuns(runs: number, shard: Shard | null): number[] {
 
 /** Overrides of one run as `--set` arguments (`path=value`; numbers print round-trip exact). */
 export function runOverrides(plan: Plan, values: number[]): string[] {
-  return plan.axes.map((a, i) => `${a.path}=${String(values[i])}`);
+  return mapPacked(plan.axes, (a, i) => `${a.path}=${String(values[i])}`);
 }

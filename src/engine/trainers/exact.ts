@@ -14,6 +14,7 @@
  * run's recorded steps go through `tabularStepPressures` (stepPressures): the same update, plus
  * each part's pressure summed on the fly instead of the parts written out.
  */
+import { mapPacked } from '../arrays.ts';
 import { fastExp } from '../fastexp.ts';
 import { choleskySolve } from '../linalg.ts';
 import { effectiveWeights, mixedReward, mixIsFixed } from '../mix.ts';
@@ -483,7 +484,7 @@ function pressureKernel(world: World, R: Float64Array): PressureKernel {
     lref: plainTable(n, world.referenceLogProbs),
     p: plainTable(C, world.contextWeights),
     R: doubles(n, R),
-    tables: world.signals.map((sig) => plainTable(n, sig.table)),
+    tables: mapPacked(world.signals, (sig) => plainTable(n, sig.table)),
     gradient: [],
     nActive: 0,
     // scratch written and read within one step (the kernel functions call nothing else), so
