@@ -89,7 +89,7 @@ export function metricKeys(world: World): string[] {
   if (correct) keys.push('eval/accuracy');
   const users = world.users.length > 0;
   if (users) keys.push('ab/thumbs_up');
-  const names = world.signals.map((s) => s.name);
+  const names = mapPacked(world.signals, (s) => s.name);
   keyCache.set(world.signals, { names, groups, syc, correct, users, keys, length: keys.length });
   return keys;
 }
@@ -639,8 +639,9 @@ function defaultPressureKeys(world: World): string[] {
     for (let i = 0; i < signals.length && same; i++) same = hit.names[i] === signals[i].name;
     if (same) return hit.keys;
   }
-  const keys = [...signals.map((s) => `pressure/${s.name}`), 'pressure/kl'];
-  pressureKeys.set(signals, { names: signals.map((s) => s.name), keys });
+  const keys = mapPacked(signals, (s) => `pressure/${s.name}`);
+  keys.push('pressure/kl');
+  pressureKeys.set(signals, { names: mapPacked(signals, (s) => s.name), keys });
   return keys;
 }
 

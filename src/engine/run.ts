@@ -252,7 +252,7 @@ export function createRun(world: World, options: RunOptions = {}): Run {
         extraKeys,
         extraSlot,
         extraVals: new Float64Array(extraKeys.length),
-        pressureSlots: pvKeys.map((k) => extraSlot.get(k) ?? -1),
+        pressureSlots: mapPacked(pvKeys, (k) => extraSlot.get(k) ?? -1),
       };
       byPressure.set(pvKeys, layout);
     }
@@ -285,7 +285,8 @@ export function createRun(world: World, options: RunOptions = {}): Run {
         extraSlot = new Map(extraKeys.map((k, i) => [k, i]));
         extraVals = new Float64Array(extraKeys.length);
       }
-      multiplierSlots = world.mix.constraints.map(
+      multiplierSlots = mapPacked(
+        world.mix.constraints,
         (c) => extraSlot.get(`multipliers/${c.metric}`) ?? -1,
       );
     }
@@ -301,7 +302,7 @@ export function createRun(world: World, options: RunOptions = {}): Run {
         }
       }
       if (pv) {
-        if (!pressureSlots) pressureSlots = press!.keys.map((k) => extraSlot.get(k) ?? -1);
+        if (!pressureSlots) pressureSlots = mapPacked(press!.keys, (k) => extraSlot.get(k) ?? -1);
         for (let u = 0; u < pressureSlots.length; u++) {
           const slot = pressureSlots[u];
           if (slot >= 0) extraVals[slot] = pv[u];

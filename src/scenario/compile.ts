@@ -3,6 +3,7 @@
  * world (tables). Pure: file reading and `extends` resolution live in src/node/load.ts, so the
  * same code compiles scenarios in Node, Deno and the browser.
  */
+import { mapPacked } from '../engine/arrays.ts';
 import { createExactTrainer } from '../engine/trainers/exact.ts';
 import { logSoftmaxRows } from '../engine/policy.ts';
 import type {
@@ -193,7 +194,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   for (const c of contexts) c.weight /= totalW;
   const contextWeights = Float64Array.from(contexts, (c) => c.weight);
 
-  const actions: ResponseStyle[] = sc.responseStyles.map((a) => ({
+  const actions: ResponseStyle[] = mapPacked(sc.responseStyles, (a) => ({
     id: a.id,
     attributes: { ...a.attributes },
   }));
@@ -237,7 +238,10 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
         ? ''
         : 0;
   const stringAttrs = new Set(
-    [...contexts.map((c) => c.attributes), ...actions.map((a) => a.attributes)].flatMap((at) =>
+    [
+      ...mapPacked(contexts, (c) => c.attributes),
+      ...mapPacked(actions, (a) => a.attributes),
+    ].flatMap((at) =>
       Object.entries(at)
         .filter(([, v]) => typeof v === 'string')
         .map(([k]) => k),
@@ -249,7 +253,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   const sitRows = new Map(
     [...sitAttrNames].map((k) => [
       k,
-      contexts.map((c) => attrValue(c.attributes, k, stringAttrs.has(k))),
+      mapPacked(contexts, (c) => attrValue(c.attributes, k, stringAttrs.has(k))),
     ]),
   );
   const cells = new ScopeColumns(A);
@@ -258,7 +262,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   for (const k of styleAttrNames)
     cells.columns(
       k,
-      actions.map((a) => attrValue(a.attributes, k, stringAttrs.has(k))),
+      mapPacked(actions, (a) => attrValue(a.attributes, k, stringAttrs.has(k))),
     );
   const names = new Set([...paramNames, ...sitAttrNames, ...styleAttrNames]);
   const cellAt = (i: number) =>
@@ -291,7 +295,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   // ---- users: P(up), P(down) per conversation, per segment ------------------------------------
   const segs = sc.users.segments;
   const segIds = new Set<string>();
-  const users: UserSegment[] = segs.map((s, j) => {
+  const users: UserSegment[] = mapPacked(segs, (s, j) => {
     const path = `users.segments[${j}]`;
     if (segIds.has(s.id)) fail(`${path}.id`, `duplicate segment id "${s.id}"`);
     segIds.add(s.id);
@@ -327,7 +331,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   for (const s of users) s.weight /= segTotal;
 
   // ---- signals ------------------------------------------------------------------------------------
-  const signals = Object.entries(sc.signals).map(([name, s]) => {
+  const signals = mapPacked(Object.entries(sc.signals), ([name, s]) => {
     const path = `signals.${name}`;
     if (s.users && s.value !== undefined)
       fail(path, 'give either `value` or `users: true`, not both');
@@ -363,7 +367,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
     return { name, table, noise: s.noise };
   });
   if (!signals.length) fail('signals', 'expected at least one signal');
-  const signalNames = signals.map((s) => s.name);
+  const signalNames = mapPacked(signals, (s) => s.name);
   const checkWeights = (path: string, weights: Record<string, number>, normalize: boolean) =>
     mixWeights(source, signalNames, path, weights, normalize);
 
@@ -372,7 +376,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   const T = sc.trainer.steps;
   let schedule: (Float64Array | null)[] | null = null;
   if (Object.keys(sc.mix.schedule).length) {
-    schedule = signalNames.map(() => null);
+    schedule = mapPacked(signalNames, () => null);
     const schedNames = new Set([...paramNames, 'step', 'steps']);
     for (const [k, src] of Object.entries(sc.mix.schedule)) {
       const i = signalNames.indexOf(k);
@@ -414,14 +418,14 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
   for (const [k, v] of Object.entries(params)) situationScope.scalar(k, v);
   situationScope.rows(
     'baseWeight',
-    baseRaw.map((x) => x / baseTotal),
+    mapPacked(baseRaw, (x) => x / baseTotal),
   );
   for (const [k, row] of sitRows) situationScope.rows(k, row);
   const situationAt = (i: number) => ` for situation "${contexts[i].id}"`;
   const setOf = (path: string, src: Num, base?: number[]): Float64Array => {
     const e = expr(path, src, sitNames);
     if (!sitRows.has('weight'))
-      situationScope.rows('weight', base ?? contexts.map((c) => c.weight));
+      situationScope.rows('weight', base ?? mapPacked(contexts, (c) => c.weight));
     const w = new Float64Array(contexts.length);
     for (let i = 0; i < w.length; i++) {
       situationScope.cell = i;
@@ -438,7 +442,7 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
     deployment: setOf(
       'evals.deployment',
       sc.evals.deployment,
-      deployRaw.map((x) => x / depTotal),
+      mapPacked(deployRaw, (x) => x / depTotal),
     ),
     groups: Object.fromEntries(
       Object.entries(sc.evals.groups).map(([k, src]) => [k, setOf(`evals.groups.${k}`, src)]),
@@ -574,7 +578,7 @@ export function mixWeights(
 export function startTheta(world: World, sc: NormalizedScenario, source: string): Float64Array {
   if (sc.start.kind !== 'trained') return new Float64Array(world.initialTheta.length);
   const st = sc.start;
-  const names = world.signals.map((x) => x.name);
+  const names = mapPacked(world.signals, (x) => x.name);
   const startWorld: World = {
     ...world,
     mix: {
