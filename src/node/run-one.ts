@@ -96,3 +96,14 @@ export function worldFor(
 export function finalMetrics(world: World, seed: number): Record<string, number> {
   return simulate(world, { seed, recordEvery: Math.max(1, world.trainer.steps) }).final;
 }
+
+/**
+ * The keys of a run's final metrics (`finalMetrics`), in order, from a run of one step: which
+ * metrics a run reports depends on the world (its signals, evals, users, constraints, trainer),
+ * not on how long it trains (test/node/run-one.test.ts checks every shipped scenario with every
+ * trainer), and planning a sweep or a search asks before any run.
+ */
+export function finalMetricKeys(world: World, seed: number): string[] {
+  const steps = Math.min(1, world.trainer.steps);
+  return Object.keys(finalMetrics({ ...world, trainer: { ...world.trainer, steps } }, seed));
+}

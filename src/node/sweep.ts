@@ -56,7 +56,7 @@ import { displayPath, loadScenario } from './load.ts';
 import {
   checkMetricKeys,
   DEFAULT_METRICS,
-  finalMetrics,
+  finalMetricKeys,
   sourceOf,
   worldWith,
   type LoadedSource,
@@ -467,8 +467,9 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
   }
   // The metric keys: those a run of this scenario reports.
   const first = plannedRun(plan, 0);
-  const known = Object.keys(
-    finalMetrics(worldWith(src, runOverrides(plan, first.values), '--vary'), first.seed),
+  const known = finalMetricKeys(
+    worldWith(src, runOverrides(plan, first.values), '--vary'),
+    first.seed,
   );
   let metrics: string[];
   if (o.metrics === 'all') metrics = known;

@@ -24,9 +24,9 @@ import type { World } from '../engine/types.ts';
 import { compileScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
 import { displayPath, loadScenario, type LoadedScenario } from './load.ts';
-import { finalMetrics, worldFor, type ScenarioSource } from './run-one.ts';
+import { finalMetricKeys, finalMetrics, worldFor, type ScenarioSource } from './run-one.ts';
 
-export { finalMetrics, type ScenarioSource };
+export { finalMetricKeys, finalMetrics, type ScenarioSource };
 
 /** The metrics a sweep records unless `--metrics` says otherwise (those the world has). */
 export const DEFAULT_METRICS = [
@@ -140,7 +140,7 @@ export interface TippingResult {
 export function tippingPoint(src: LoadedSource, o: TippingOptions): TippingResult {
   const set = (x: number) => [`${o.param}=${String(x)}`];
   const probe = worldWith(src, set(o.range[0]), '--param');
-  const known = Object.keys(finalMetrics(probe, o.seeds[0]));
+  const known = finalMetricKeys(probe, o.seeds[0]);
   checkMetricKeys([o.metric], known, '--metric');
   let runs = 1;
   const metricAt = (x: number, seed: number): number => {
@@ -244,7 +244,7 @@ export function tune(src: LoadedSource, o: TuneOptions): TuneOutcome {
     return Math.min(a.to, Math.max(a.from, v));
   });
   const probe = worldWith(src, sets(start), '--vary');
-  const known = Object.keys(finalMetrics(probe, o.seed));
+  const known = finalMetricKeys(probe, o.seed);
   checkMetricKeys([o.maximize], known, '--maximize');
   checkMetricKeys(
     o.subjectTo.map((b) => b.key),

@@ -5,7 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileScenario, normalizeScenario } from '../../src/scenario/compile.ts';
 import { applySets } from '../../src/scenario/set.ts';
 import { loadScenario } from '../../src/node/load.ts';
-import { finalMetrics, weightOnlyWorld, worldFor } from '../../src/node/run-one.ts';
+import {
+  finalMetricKeys,
+  finalMetrics,
+  weightOnlyWorld,
+  worldFor,
+} from '../../src/node/run-one.ts';
+import { trainers } from '../../src/engine/trainers/index.ts';
+import { readdirSync } from 'node:fs';
 import type { World } from '../../src/engine/types.ts';
 
 let loaded: ReturnType<typeof loadScenario>;
@@ -92,5 +99,18 @@ describe('mix-weight overrides without the compiler', () => {
     }
     expect(weightOnlyWorld(loaded.world, ['mix.weights.thumbs=1', 'beta=0.1'])).toBeNull();
     expect(weightOnlyWorld(loaded.world, [])).toBeNull();
+  });
+});
+
+describe('finalMetricKeys', () => {
+  // Planning asks a one-step run which metrics a run reports; a whole run must report the same.
+  const scenarios = readdirSync('scenarios').filter((f) => f.endsWith('.yaml'));
+  it.each(scenarios)('%s: the keys of a whole run, for every trainer', (file) => {
+    for (const trainer of Object.keys(trainers)) {
+      const world = loadScenario(`scenarios/${file}`, { trainer, steps: 40 }).world;
+      const keys = finalMetricKeys(world, 3);
+      expect(keys).toEqual(Object.keys(finalMetrics(world, 3)));
+      expect(keys.length).toBeGreaterThan(10);
+    }
   });
 });
