@@ -14,7 +14,8 @@
  *      included) and the speedup; also the runs' phase alone.
  *   3. 10,000-run sweeps of both kinds on 2 workers against 10,000 × the single-run time taken
  *      just before and after: the ratio (target ≤ 0.55 on 2 workers), the same runs on bare
- *      threads (the peer), and the per-run overhead (2 · wall / N − single run).
+ *      threads (the peer), and the per-run overhead (2 · wall / N − single run); each sweep
+ *      once with its own pool (as the CLI: threads started cold) and once on a pool kept warm.
  *
  * The machine's cores do not run at a steady speed (docs/performance.md), so what is compared
  * is measured in turns and reported as median and range.
@@ -328,36 +329,54 @@ async function bareBig(kind: Kind): Promise<number> {
   );
 }
 /**
- * Rounds of: a batch of single runs, the big sweep (its own pool, as the CLI), its peer, another
- * batch; each round's ratio is the sweep's wall time over N × the mean single-run time of the
- * two batches around it, so both come from the same minutes.
+ * Rounds of: a batch of single runs, the big sweep (its own pool, as the CLI), its peer, the big
+ * sweep again on a pool kept warm, another batch; each round's ratio is a sweep's wall time over
+ * N × the mean single-run time of the two batches around it, so both come from the same minutes.
  */
 const ROUNDS = quick ? 1 : 3;
+/** A round's figures for one big sweep against the single-run batches around it. */
+function bigFigures(big: Timed, single: number, singleCpu: number, bare: number) {
+  return {
+    runs: big.runs,
+    wallMs: big.wall,
+    singleRunMs: single,
+    ratio: big.wall / (big.runs * single),
+    bareThreadsMs: bare,
+    bareRatio: bare / (big.runs * single),
+    overBare: big.wall / bare,
+    machineryShare: ((big.wall - bare) * W) / big.runs / single,
+    overheadShare: ((W * big.wall) / big.runs - single) / single,
+    cpuOverheadShare: (big.cpu / big.runs - singleCpu) / singleCpu,
+    phases: big.phases,
+    inThreads: big.inThreads,
+    inThreadsRatio: big.wall / (big.runs * big.inThreads.runMsPerRun),
+  };
+}
 async function bigRounds(kind: Kind) {
   const side = quick ? 32 : 100; // 1,024 or 10,000 runs
+  const axes = KINDS[kind].axes(side);
+  // The same sweep on a pool kept warm (a session that keeps one): what the sweep machinery
+  // costs without the threads' start and their code's warm-up. Warmed with one whole sweep.
+  const pool = createSweepPool(W, { compiler: kind === 'compiled' });
+  await pool.ready();
+  await timedSweep(axes, W, pool);
   const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const before = await singles[kind].batch();
-    const big = await timedSweep(KINDS[kind].axes(side), W);
-    const bare = await bareBig(kind);
-    const after = await singles[kind].batch();
-    const single = (before.ms + after.ms) / 2;
-    const singleCpu = (before.cpu + after.cpu) / 2;
-    rounds.push({
-      runs: big.runs,
-      wallMs: big.wall,
-      singleRunMs: single,
-      ratio: big.wall / (big.runs * single),
-      bareThreadsMs: bare,
-      bareRatio: bare / (big.runs * single),
-      overBare: big.wall / bare,
-      machineryShare: ((big.wall - bare) * W) / big.runs / single,
-      overheadShare: ((W * big.wall) / big.runs - single) / single,
-      cpuOverheadShare: (big.cpu / big.runs - singleCpu) / singleCpu,
-      phases: big.phases,
-      inThreads: big.inThreads,
-      inThreadsRatio: big.wall / (big.runs * big.inThreads.runMsPerRun),
-    });
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      const before = await singles[kind].batch();
+      const big = await timedSweep(axes, W);
+      const bare = await bareBig(kind);
+      const kept = await timedSweep(axes, W, pool);
+      const after = await singles[kind].batch();
+      const single = (before.ms + after.ms) / 2;
+      const singleCpu = (before.cpu + after.cpu) / 2;
+      rounds.push({
+        ...bigFigures(big, single, singleCpu, bare),
+        kept: bigFigures(kept, single, singleCpu, bare),
+      });
+    }
+  } finally {
+    await pool.destroy();
   }
   return rounds;
 }
@@ -460,14 +479,13 @@ for (const k of Object.keys(KINDS) as Kind[]) {
 }
 
 figures.bigSweep = bigs;
-for (const k of Object.keys(KINDS) as Kind[]) {
-  const rs = bigs[k];
+type Big = ReturnType<typeof bigFigures>;
+/** One table of big-sweep rounds; `peer`: with the peer's rows (the own-pool sweep's table). */
+function printBig(title: string, rs: Big[], peer: boolean) {
   const n = rs[0].runs;
-  const col = (f: (r: (typeof rs)[number]) => number, d: number, unit = '') =>
+  const col = (f: (r: Big) => number, d: number, unit = '') =>
     rs.map((r) => fmt(f(r), d) + unit).join(' | ');
-  console.log(
-    `| ${n.toLocaleString('en-US')}-run sweep on ${W} workers (own pool, as the CLI): ${KINDS[k].label} | ${rs.map((_, i) => `round ${i + 1}`).join(' | ')} |`,
-  );
+  console.log(`| ${title} | ${rs.map((_, i) => `round ${i + 1}`).join(' | ')} |`);
   console.log(`| --- | ${rs.map(() => '---:').join(' | ')} |`);
   console.log(`| wall time | ${col((r) => r.wallMs / 1000, 2, ' s')} |`);
   console.log(`| single run (batches before and after) | ${col((r) => r.singleRunMs, 3, ' ms')} |`);
@@ -475,13 +493,17 @@ for (const k of Object.keys(KINDS) as Kind[]) {
     `| ${n.toLocaleString('en-US')} × single-run time | ${col((r) => (r.runs * r.singleRunMs) / 1000, 2, ' s')} |`,
   );
   console.log(`| **ratio** (target ≤ 0.55 on 2 workers) | ${col((r) => r.ratio, 3)} |`);
-  console.log(
-    `| the peer: the same runs on ${W} bare threads (warm; no pool, journal or files) | ${col((r) => r.bareThreadsMs / 1000, 2, ' s')} |`,
-  );
-  console.log(`| the peer's ratio: what ${W} threads give here | ${col((r) => r.bareRatio, 3)} |`);
-  console.log(
-    `| sweep over the peer: the sweep machinery (start-up, planning, journal, files), per run | ${col((r) => 100 * r.machineryShare, 1, '%')} |`,
-  );
+  if (peer) {
+    console.log(
+      `| the peer: the same runs on ${W} bare threads (warm; no pool, journal or files) | ${col((r) => r.bareThreadsMs / 1000, 2, ' s')} |`,
+    );
+    console.log(
+      `| the peer's ratio: what ${W} threads give here | ${col((r) => r.bareRatio, 3)} |`,
+    );
+    console.log(
+      `| sweep over the peer: the sweep machinery (start-up, planning, journal, files), per run | ${col((r) => 100 * r.machineryShare, 1, '%')} |`,
+    );
+  }
   console.log(
     `| per-run overhead: ${W} · wall / N − single run | ${col((r) => 100 * r.overheadShare, 1, '%')} |`,
   );
@@ -502,6 +524,16 @@ for (const k of Object.keys(KINDS) as Kind[]) {
   );
   console.log(
     `| … sharing (chunks, journal and result lines) / main thread / planning + files × ${W} / the rest (start, last chunks, waiting for a core) | ${rs.map((r) => `${fmt(100 * r.inThreads.sharing, 1)} / ${fmt(100 * r.inThreads.main, 1)} / ${fmt(100 * r.inThreads.serial, 1)} / ${fmt(100 * r.inThreads.idle, 1)}%`).join(' | ')} |\n`,
+  );
+}
+for (const k of Object.keys(KINDS) as Kind[]) {
+  const rs = bigs[k];
+  const n = rs[0].runs.toLocaleString('en-US');
+  printBig(`${n}-run sweep on ${W} workers (own pool, as the CLI): ${KINDS[k].label}`, rs, true);
+  printBig(
+    `the same ${n}-run sweep on ${W} workers, pool kept (warm)`,
+    rs.map((r) => r.kept),
+    false,
   );
 }
 figures.loadAfter = loadavg()[0];
