@@ -12,6 +12,7 @@ import {
   renameSync,
   rmSync,
   writeSync,
+  writevSync,
 } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -23,15 +24,42 @@ function tempPath(path: string): string {
   );
 }
 
+/** What the writes here take: text (written as UTF-8), bytes, or bytes in parts, in order. */
+export type FileData = string | Uint8Array | readonly Uint8Array[];
+
 function bytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
 
-/** Writes all of `data` (text as UTF-8) at `fd`'s position, however many writes it takes. */
-export function writeAllSync(fd: number, data: string | Uint8Array): void {
-  const buf = bytes(data);
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+/** At most this many parts go to one writev call (the usual IOV_MAX). */
+const IOV_MAX = 1024;
+
+/**
+ * Writes all of `data` at `fd`'s position, however many writes it takes; parts go out a batch
+ * at a time with writev, without first copying them into one buffer.
+ */
+export function writeAllSync(fd: number, data: FileData): void {
+  if (typeof data === 'string' || !Array.isArray(data)) {
+    const buf = bytes(data as string | Uint8Array);
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    return;
+  }
+  const parts = data as readonly Uint8Array[];
+  for (let i = 0; i < parts.length;) {
+    const batch = parts.slice(i, i + IOV_MAX);
+    i += batch.length;
+    let wrote = writevSync(fd, batch);
+    // A short write (rare for files): the rest of the batch one part at a time.
+    for (const b of batch) {
+      if (wrote >= b.length) {
+        wrote -= b.length;
+        continue;
+      }
+      writeAllSync(fd, b.subarray(wrote));
+      wrote = 0;
+    }
+  }
 }
 
 /** Writes `data` (text as UTF-8) to `path` atomically, creating the directory if needed. */
@@ -54,7 +82,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** The synchronous twin of `writeFileAtomic`. */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(path: string, data: FileData): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPath(path);
   try {
@@ -78,7 +106,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
  * one flush after another was most of its time. Each file is renamed into place only once all
  * are flushed, so a crash leaves either none of them new or all.
  */
-export async function writeFilesAtomic(files: [string, string | Uint8Array][]): Promise<void> {
+export async function writeFilesAtomic(files: [string, FileData][]): Promise<void> {
   const temps: { tmp: string; path: string; fd: number | null }[] = [];
   try {
     for (const [path, data] of files) {

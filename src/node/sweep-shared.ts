@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../engine/analysis/plan.ts';
 import type { World } from '../engine/types.ts';
+import type { RowBytes } from './results-format.ts';
 
 /** The setup of a sweep as a worker needs it: scenario (raw, and compiled with no overrides),
  * plan and metric keys (named by the task's key). */
@@ -48,13 +49,8 @@ export interface SharedRuns {
   format: boolean;
 }
 
-/** Result lines (src/node/results-format.ts) of the runs a thread ran, by todo index. */
-export interface SharedTexts {
-  index: number[];
-  csv: string[];
-  json: string[];
-  summary: string[];
-}
+/** Result lines (src/node/results-format.ts) of the runs a thread ran, keyed by todo index. */
+export type SharedTexts = RowBytes;
 
 /**
  * Task sent to a worker: runs of the setup named `key`, either listed in `runs` or, with

@@ -23,7 +23,7 @@ import type { World } from '../engine/types.ts';
 import { isInputError } from '../scenario/errors.ts';
 import { Journal, journalLineOf } from './journal.ts';
 import { finalMetrics, worldFor, type Compile, type ScenarioSource } from './run-one.ts';
-import { RowFormatter } from './results-format.ts';
+import { RowBytesWriter, RowFormatter } from './results-format.ts';
 import {
   SHARED,
   type SharedRuns,
@@ -116,7 +116,7 @@ async function runShared(
   s: SharedRuns,
   limit: number,
   journal?: Journal,
-): Promise<{ errors: RunError[]; runs: number; runMs: number; texts: SharedTexts }> {
+): Promise<{ errors: RunError[]; runs: number; runMs: number; texts?: SharedTexts }> {
   const ctl = new Int32Array(s.control);
   const todo = new Int32Array(s.todo);
   const values = new Float64Array(s.values);
@@ -137,7 +137,7 @@ async function runShared(
     h.plan.axes.map((a) => a.path),
     h.metrics,
   ));
-  const texts: SharedTexts = { index: [], csv: [], json: [], summary: [] };
+  const texts = s.format ? new RowBytesWriter() : null;
   let lines = '';
   let pending: number[] = [];
   let lastFlush = performance.now();
@@ -170,12 +170,7 @@ async function runShared(
         }
         for (let k = 0; k < M; k++) row[k] = values[i * M + k];
         const t = fmt.row(run, pr.point, pr.seed, pr.values, row);
-        if (s.format) {
-          texts.index.push(i);
-          texts.csv.push(t.csv);
-          texts.json.push(t.json);
-          texts.summary.push(t.summary);
-        }
+        texts?.add(i, t);
         lines += journalLineOf(run, fmt.metricsJson());
         pending.push(i);
       }
@@ -187,7 +182,7 @@ async function runShared(
   } finally {
     own?.close();
   }
-  return { errors, runs, runMs, texts };
+  return { errors, runs, runMs, texts: texts?.take() };
 }
 
 export default async function runTask(

@@ -42,7 +42,14 @@ import { writeFileAtomicSync, writeFilesAtomic } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
 import { finite, Journal, recoverJournal } from './journal.ts';
-import { cellsAfterSeed, csvCell, RowFormatter, type RowText } from './results-format.ts';
+import {
+  cellsAfterSeed,
+  csvCell,
+  RowBytesWriter,
+  RowFormatter,
+  rowLine,
+  type RowBytes,
+} from './results-format.ts';
 import {
   SHARED,
   SHARED_CONTROL_LENGTH,
@@ -191,59 +198,81 @@ export function rowRecords(meta: SweepMeta, rows: SweepRow[]): Record<string, nu
   });
 }
 
+/** A row's lines in some RowBytes (a sweep thread's, src/node/results-format.ts). */
+export interface RowSlice {
+  src: RowBytes;
+  k: number;
+}
+
 /**
  * The bytes of results.jsonl, results.csv and summary.csv for rows in run order: the records of
  * `rowRecords` as JSON lines and CSV, and per point the summary of each metric over its seeds
  * (`summarize`). Written out directly rather than through an object per row, which matters at
  * 10,000 runs (test/node/sweep.test.ts checks the bytes against the object-per-row definition).
+ * A row's lines come from `lines` (the thread that ran it formatted them) or are formatted here.
+ * Each file comes as parts, views of the threads' buffers, to be written out in order.
  */
-export function resultsFiles(
+export function resultsBytes(
   meta: SweepMeta,
   rows: SweepRow[],
-  texts?: (run: number) => RowText | undefined,
-): Record<string, string> {
+  lines?: (run: number) => RowSlice | undefined,
+): Record<string, Uint8Array[]> {
   const paths = meta.plan.axes.map((a) => a.path);
   const metrics = meta.metrics;
   const P = paths.length;
   const fmt = new RowFormatter(paths, metrics);
-  const csv = [fmt.header()];
-  const jsonl: string[] = [];
+  // Each row's lines: where a thread put them, or formatted here (into `here`).
+  const here = new RowBytesWriter();
+  const srcOf: (RowBytes | null)[] = new Array<RowBytes | null>(rows.length);
+  const kOf = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    const at = lines?.(r.run);
+    srcOf[i] = at ? at.src : null;
+    kOf[i] = at ? at.k : here.add(r.run, fmt.row(r.run, r.point, r.seed, r.values, r.metrics));
+  });
+  const mine = here.take();
+  for (let i = 0; i < rows.length; i++) srcOf[i] ??= mine;
+  const rowsOf = srcOf as RowBytes[];
+  const csv = new Parts('csv', rowsOf, kOf);
+  const json = new Parts('json', rowsOf, kOf);
+  csv.bytes(Buffer.from(fmt.header() + '\n'));
+  for (let i = 0; i < rows.length; i++) {
+    csv.row(i);
+    json.row(i);
+  }
   // Rows by point, in point order, for the summary, which uses a point's first row's cells
   // again where it writes the same number (the axes' values; with one seed, all of it).
-  const byPoint = new Map<number, SweepRow[]>();
-  const textOf = new Map<SweepRow, RowText>();
-  for (const r of rows) {
-    // The lines a worker formatted when it ran the run (`texts`), or formatted here.
-    const t = texts?.(r.run) ?? fmt.row(r.run, r.point, r.seed, r.values, r.metrics);
-    csv.push(t.csv);
-    jsonl.push(t.json);
+  const byPoint = new Map<number, number[]>();
+  rows.forEach((r, i) => {
     const list = byPoint.get(r.point);
-    if (list) list.push(r);
-    else {
-      byPoint.set(r.point, [r]);
-      textOf.set(r, t);
-    }
-  }
+    if (list) list.push(i);
+    else byPoint.set(r.point, [i]);
+  });
   const scols = ['point', ...paths, 'n'];
   if (rows.length)
     for (const k of metrics) scols.push(`${k}:mean`, `${k}:sd`, `${k}:lo`, `${k}:hi`);
-  const summary = [scols.map(csvCell).join(',')];
+  const summary = new Parts('summary', rowsOf, kOf);
+  summary.bytes(Buffer.from(scols.map(csvCell).join(',') + '\n'));
   const seed = meta.plan.planSeed;
   for (const point of [...byPoint.keys()].sort((a, b) => a - b)) {
     const list = byPoint.get(point)!;
     if (list.length === 1) {
-      summary.push(textOf.get(list[0])!.summary); // one seed: the row's own summary line
+      summary.row(list[0]); // one seed: the row's own summary line
       continue;
     }
-    const first = cellsAfterSeed(textOf.get(list[0])!.csv); // the first row's cells from its axes on
+    // the first row's cells from its axes on (its CSV line without the newline)
+    const csv0 = rowLine(rowsOf[list[0]], 'csv', kOf[list[0]]);
+    const first = cellsAfterSeed(
+      Buffer.from(csv0.buffer, csv0.byteOffset, csv0.length - 1).toString('utf8'),
+    );
     const out: string[] = [String(point)];
     for (let i = 0; i < P; i++) out.push(first[i]);
     const stats: string[] = [];
     let n = 0;
     for (let i = 0; i < metrics.length; i++) {
       const xs: number[] = [];
-      for (const r of list) {
-        const x = r.metrics[i];
+      for (const j of list) {
+        const x = rows[j].metrics[i];
         if (typeof x === 'number' && Number.isFinite(x)) xs.push(x);
       }
       if (i === 0) n = xs.length;
@@ -258,18 +287,69 @@ export function resultsFiles(
       );
     }
     out.push(String(n), ...stats);
-    summary.push(out.join(','));
+    summary.bytes(Buffer.from(out.join(',') + '\n'));
   }
   return {
-    [FILES.jsonl]: jsonl.length ? jsonl.join('\n') + '\n' : '',
-    [FILES.csv]: csv.join('\n') + '\n',
-    [FILES.summary]: summary.join('\n') + '\n',
+    [FILES.jsonl]: json.done(),
+    [FILES.csv]: csv.done(),
+    [FILES.summary]: summary.done(),
   };
 }
 
+/**
+ * Appends rows' lines of `file` to a file's parts, a view per stretch of lines that lie one
+ * after another in one buffer (a thread's chunk of runs), not one per line.
+ */
+class Parts {
+  readonly list: Uint8Array[] = [];
+  private src: RowBytes | null = null;
+  private start = 0;
+  private end = 0;
+  constructor(
+    private readonly file: 'csv' | 'json' | 'summary',
+    /** Each row's RowBytes and its number there. */
+    private readonly srcOf: RowBytes[],
+    private readonly kOf: Int32Array,
+  ) {}
+  row(i: number): void {
+    const src = this.srcOf[i];
+    const k = this.kOf[i];
+    const ends =
+      this.file === 'csv' ? src.csvEnd : this.file === 'json' ? src.jsonEnd : src.summaryEnd;
+    const a = k > 0 ? ends[k - 1] : 0;
+    if (src === this.src && a === this.end) this.end = ends[k];
+    else {
+      this.cut();
+      this.src = src;
+      this.start = a;
+      this.end = ends[k];
+    }
+  }
+  bytes(b: Uint8Array): void {
+    this.cut();
+    this.list.push(b);
+  }
+  private cut(): void {
+    if (this.src) this.list.push(this.src[this.file].subarray(this.start, this.end));
+    this.src = null;
+  }
+  done(): Uint8Array[] {
+    this.cut();
+    return this.list;
+  }
+}
+
+/** `resultsBytes` as text. */
+export function resultsFiles(meta: SweepMeta, rows: SweepRow[]): Record<string, string> {
+  const files = resultsBytes(meta, rows);
+  return Object.fromEntries(
+    Object.entries(files).map(([name, parts]) => [name, Buffer.concat(parts).toString('utf8')]),
+  );
+}
+
 function writeResults(dir: string, meta: SweepMeta, rows: SweepRow[]): void {
-  for (const [name, text] of Object.entries(resultsFiles(meta, rows)))
-    writeFileAtomicSync(join(dir, name), text);
+  for (const [name, bytes] of Object.entries(resultsBytes(meta, rows)))
+    writeFileAtomicSync(join(dir, name), bytes);
 }
 
 /** `writeResults` with the files flushed to disk in parallel (see `writeFilesAtomic`). */
@@ -277,10 +357,13 @@ async function writeResultsAsync(
   dir: string,
   meta: SweepMeta,
   rows: SweepRow[],
-  texts?: (run: number) => RowText | undefined,
+  lines?: (run: number) => RowSlice | undefined,
 ): Promise<void> {
   await writeFilesAtomic(
-    Object.entries(resultsFiles(meta, rows, texts)).map(([name, text]) => [join(dir, name), text]),
+    Object.entries(resultsBytes(meta, rows, lines)).map(([name, bytes]) => [
+      join(dir, name),
+      bytes,
+    ]),
   );
 }
 
@@ -585,7 +668,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
   const tRun = performance.now();
   const work = { runs: 0, runMs: 0, sharingMs: 0, mainMs: 0 };
   /** The result lines the threads formatted, by run (the resumed runs' are formatted at the end). */
-  const textOf = new Map<number, RowText>();
+  const linesOf = new Map<number, RowSlice>();
   // ---- run what is left in worker threads -----------------------------------------------------
   if (todo.length > 0) {
     const N = todo.length;
@@ -632,9 +715,8 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       if ('needSetup' in res) return;
       for (const e of res.errors) fail(e);
       if (res.texts) {
-        const { index, csv, json, summary } = res.texts;
-        for (let k = 0; k < index.length; k++)
-          textOf.set(todo[index[k]], { csv: csv[k], json: json[k], summary: summary[k] });
+        const src = res.texts;
+        for (let k = 0; k < src.index.length; k++) linesOf.set(todo[src.index[k]], { src, k });
       }
       if (res.time) {
         work.runs += res.time.runs;
@@ -719,7 +801,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     const pr = plannedRun(plan, run);
     return { run, point: pr.point, seed: pr.seed, values: pr.values, metrics: done.get(run)! };
   });
-  await writeResultsAsync(dir, meta, rows, (run) => textOf.get(run));
+  await writeResultsAsync(dir, meta, rows, (run) => linesOf.get(run));
   meta = {
     ...meta,
     status: 'complete',

@@ -38,3 +38,16 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('writeAllSync', () => {
+  it('writes parts in order, more of them than one writev takes', () => {
+    const parts = Array.from({ length: 2500 }, (_, i) => Buffer.from(`${i}${i % 7 ? '' : 'ü'};`));
+    for (const data of [parts, Buffer.concat(parts), Buffer.concat(parts).toString('utf8')]) {
+      const p = join(dir, 'parts.txt');
+      writeFileAtomicSync(p, data);
+      expect(readFileSync(p, 'utf8')).toBe(Buffer.concat(parts).toString('utf8'));
+    }
+    writeFileAtomicSync(join(dir, 'none.txt'), []);
+    expect(readFileSync(join(dir, 'none.txt'), 'utf8')).toBe('');
+  });
+});

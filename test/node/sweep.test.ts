@@ -16,6 +16,7 @@ import {
   createSweepPool,
   readSweep,
   recoverJournal,
+  resultsBytes,
   resultsFiles,
   rowRecords,
   runSweep,
@@ -25,7 +26,7 @@ import {
   type SweepOptions,
 } from '../../src/node/sweep.ts';
 import { journalLineOf } from '../../src/node/journal.ts';
-import { RowFormatter } from '../../src/node/results-format.ts';
+import { RowBytesWriter, RowFormatter, rowLine } from '../../src/node/results-format.ts';
 import { createRunner, loadSource } from '../../src/node/what-if.ts';
 import { ROOT, rewardmix, tempDir, UPDATE } from '../cli/helpers.ts';
 
@@ -369,5 +370,57 @@ describe('the results files', () => {
     expect(resultsFiles(meta, one)[FILES.summary].split('\n')[2]).toBe(
       '1,0.5,-1,0,,0,,,0,0,0,0,2.5e-300,0,2.5e-300,2.5e-300',
     );
+
+    // The threads' lines (RowBytes): two threads taking chunks of two runs in turn, with some
+    // runs formatted here (as resumed runs are), give the same bytes, whatever order the lines
+    // lie in a thread's buffer.
+    const text = (f: Record<string, Uint8Array[]>) =>
+      Object.fromEntries(
+        Object.entries(f).map(([k, parts]) => [k, Buffer.concat(parts).toString('utf8')]),
+      );
+    for (const list of [rows, one]) {
+      const fmt = new RowFormatter(
+        meta.plan.axes.map((a) => a.path),
+        meta.metrics,
+      );
+      const threads = [new RowBytesWriter(), new RowBytesWriter()];
+      const at = new Map<number, [number, number]>();
+      // Rows 6 onwards go in from the last, so a thread's buffer order is not the file's.
+      const order = list.map((_, i) => i);
+      order.splice(6, Infinity, ...order.slice(6).reverse());
+      for (const i of order) {
+        if (i % 5 === 3) continue; // formatted by resultsBytes itself
+        const r = list[i];
+        const t = (i >> 1) % 2;
+        at.set(r.run, [t, threads[t].add(i, fmt.row(r.run, r.point, r.seed, r.values, r.metrics))]);
+      }
+      const srcs = threads.map((w) => w.take());
+      const lines = (run: number) => {
+        const a = at.get(run);
+        return a && { src: srcs[a[0]], k: a[1] };
+      };
+      expect(text(resultsBytes(meta, list, lines))).toEqual(byDefinition(meta, list));
+    }
+  });
+
+  it("a thread's lines as bytes: UTF-8, each line and its end, past the first buffer", () => {
+    const w = new RowBytesWriter();
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const t = {
+        csv: `${i},é,${'x'.repeat(i % 97)}`,
+        json: `{"ü":${i},"€":"${'y'.repeat(i)}"}`,
+        summary: `${i}`,
+      };
+      lines.push(t.json);
+      expect(w.add(1000 + i, t)).toBe(i);
+    }
+    const b = w.take();
+    expect(Array.from(b.index.slice(0, 3))).toEqual([1000, 1001, 1002]);
+    expect(b.json.length).toBeGreaterThan(1 << 14); // grown past the first buffer
+    for (let k = 0; k < lines.length; k++)
+      expect(Buffer.from(rowLine(b, 'json', k)).toString('utf8')).toBe(lines[k] + '\n');
+    expect(Buffer.from(b.json).toString('utf8')).toBe(lines.join('\n') + '\n');
+    expect(Buffer.from(rowLine(b, 'csv', 3)).toString('utf8')).toBe('3,é,xxx\n');
   });
 });
