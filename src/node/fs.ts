@@ -102,9 +102,10 @@ export function writeFileAtomicSync(path: string, data: FileData): void {
 
 /**
  * Writes several files atomically, each as `writeFileAtomicSync` does, with their flushes to
- * disk in parallel (in libuv's thread pool): a sweep's end writes three results files, and
- * one flush after another was most of its time. Each file is renamed into place only once all
- * are flushed, so a crash leaves either none of them new or all.
+ * disk in parallel (in libuv's thread pool): a sweep's end writes three results files and its
+ * sweep.json, and one flush after another was most of its time. The files are renamed into place
+ * in the order given, once all are flushed: whatever moment a crash comes, each file is old or
+ * new, and one is new only if every file before it is.
  */
 export async function writeFilesAtomic(files: [string, FileData][]): Promise<void> {
   const temps: { tmp: string; path: string; fd: number | null }[] = [];

@@ -38,7 +38,7 @@ import {
 import { normalizeScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
-import { writeFileAtomicSync, writeFilesAtomic } from './fs.ts';
+import { writeFileAtomicSync, writeFilesAtomic, type FileData } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
 import { finite, Journal, recoverJournal } from './journal.ts';
@@ -352,23 +352,10 @@ function writeResults(dir: string, meta: SweepMeta, rows: SweepRow[]): void {
     writeFileAtomicSync(join(dir, name), bytes);
 }
 
-/** `writeResults` with the files flushed to disk in parallel (see `writeFilesAtomic`). */
-async function writeResultsAsync(
-  dir: string,
-  meta: SweepMeta,
-  rows: SweepRow[],
-  lines?: (run: number) => RowSlice | undefined,
-): Promise<void> {
-  await writeFilesAtomic(
-    Object.entries(resultsBytes(meta, rows, lines)).map(([name, bytes]) => [
-      join(dir, name),
-      bytes,
-    ]),
-  );
-}
+const metaText = (meta: SweepMeta) => JSON.stringify(meta, null, 2) + '\n';
 
 function writeMeta(dir: string, meta: SweepMeta): void {
-  writeFileAtomicSync(join(dir, FILES.meta), JSON.stringify(meta, null, 2) + '\n');
+  writeFileAtomicSync(join(dir, FILES.meta), metaText(meta));
 }
 
 /** Reads a sweep directory's sweep.json (InputError when it is not one). */
@@ -801,14 +788,20 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
     const pr = plannedRun(plan, run);
     return { run, point: pr.point, seed: pr.seed, values: pr.values, metrics: done.get(run)! };
   });
-  await writeResultsAsync(dir, meta, rows, (run) => linesOf.get(run));
   meta = {
     ...meta,
     status: 'complete',
     progress: { runs: total, completed: total },
     provenance: { ...meta.provenance, finished: new Date().toISOString() },
   };
-  writeMeta(dir, meta);
+  // The results files and sweep.json flushed together, sweep.json renamed into place last: it
+  // says "complete" only once the results are there.
+  await writeFilesAtomic([
+    ...Object.entries(resultsBytes(meta, rows, (run) => linesOf.get(run))).map(
+      ([name, bytes]): [string, FileData] => [join(dir, name), bytes],
+    ),
+    [join(dir, FILES.meta), metaText(meta)],
+  ]);
   const end = performance.now();
   return {
     dir,

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/node/fs.ts';
+import { writeFileAtomic, writeFileAtomicSync, writeFilesAtomic } from '../../src/node/fs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rewardmix-fs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,5 +49,29 @@ describe('writeAllSync', () => {
     }
     writeFileAtomicSync(join(dir, 'none.txt'), []);
     expect(readFileSync(join(dir, 'none.txt'), 'utf8')).toBe('');
+  });
+});
+
+describe('writeFilesAtomic', () => {
+  it('renames in the order given: a file is new only if every one before it is', async () => {
+    const d = join(dir, 'several');
+    await writeFilesAtomic([
+      [join(d, 'a'), 'a1'],
+      [join(d, 'b'), 'b1'],
+      [join(d, 'c'), 'c1'],
+    ]);
+    // b cannot be replaced (a directory stands there now): a is new, b and c stay old.
+    rmSync(join(d, 'b'));
+    writeFileAtomicSync(join(d, 'b', 'inside'), 'x');
+    await expect(
+      writeFilesAtomic([
+        [join(d, 'a'), 'a2'],
+        [join(d, 'b'), 'b2'],
+        [join(d, 'c'), [Buffer.from('c'), Buffer.from('2')]],
+      ]),
+    ).rejects.toThrow();
+    expect(readFileSync(join(d, 'a'), 'utf8')).toBe('a2');
+    expect(readFileSync(join(d, 'c'), 'utf8')).toBe('c1');
+    expect(readdirSync(d).sort()).toEqual(['a', 'b', 'c']);
   });
 });
