@@ -11,6 +11,9 @@
  * V8's trace: the optimizing compile jobs, the time they took (V8's own figure per job, summed),
  * the deoptimizations, and the functions compiled more than once. It repeats each kind and
  * prints the median and range (compile times move with the machine's speed; the counts do not).
+ * Then, without the trace, the warm-up itself: the weight runs' time by batches of 250 for one
+ * fresh worker alone and for two started at once (each then has a core, and their optimizing
+ * compiles have none to spare).
  *
  * Options: --reps N (default 3), --json <file> (also write the figures).
  */
@@ -36,6 +39,54 @@ const AXES = {
   ],
 };
 const MARK = '@@rewardmix-jit worker start';
+
+/** The warm-up curve: runs per batch and batches. */
+const CURVE = { batch: 250, batches: 12 };
+
+if (process.env.REWARDMIX_JIT_CURVE) {
+  // ---- the child for the curve: K fresh workers at once, their weight runs timed by batch ----
+  const K = Number(process.env.REWARDMIX_JIT_CURVE);
+  const { planSweep } = await import('../src/node/sweep.ts');
+  const { sweepWorkerFile, workerExecArgv } = await import('../src/node/worker-bundle.ts');
+  const { meta, plan, src } = planSweep({
+    scenario: SCENARIO,
+    axes: AXES.weights,
+    sample: 'grid',
+    seeds: 1,
+    workers: K,
+    out: '',
+  });
+  const worker = sweepWorkerFile();
+  const setup = { base: src.base, raw: src.raw, source: src.source, plan, metrics: meta.metrics };
+  const ws = Array.from({ length: K }, (_, j) => {
+    // worker j takes runs j, j + K, … as a K-worker sweep's threads share them
+    const runs = Array.from({ length: CURVE.batch * CURVE.batches }, (_, i) => j + K * i);
+    return new Worker(new URL('./single-worker.mjs', import.meta.url), {
+      workerData: { file: pathToFileURL(worker.file).href, setup, runs, warmups: 0 },
+      execArgv: workerExecArgv(worker.bundled),
+    });
+  });
+  const answers = () =>
+    Promise.all(
+      ws.map(
+        (w) =>
+          new Promise<number>((ok, fail) => {
+            w.once('message', ok);
+            w.once('error', fail);
+          }),
+      ),
+    );
+  await answers(); // loaded, with the setup
+  const perRun: number[][] = ws.map(() => []);
+  for (let b = 0; b < CURVE.batches; b++) {
+    const next = answers();
+    for (const w of ws) w.postMessage(CURVE.batch);
+    (await next).forEach((ms, j) => perRun[j].push(ms / CURVE.batch));
+  }
+  await Promise.all(ws.map((w) => w.terminate()));
+  console.log(JSON.stringify(perRun));
+  process.exit(0);
+}
 
 if (process.env.REWARDMIX_JIT_CHILD) {
   // ---- the child: plan the sweep, start one worker, let it run RUNS runs ---------------------
@@ -142,7 +193,7 @@ const median = (xs: number[]) => {
 const mr = (xs: number[], d: number) =>
   `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)} – ${Math.max(...xs).toFixed(d)})`;
 
-const figures: Record<string, Trace[]> = {};
+const figures: Record<string, unknown> = {};
 console.log(
   `## A fresh sweep worker's warm-up (${process.version}; each kind ${reps} ${reps === 1 ? 'time' : 'times'})\n`,
 );
@@ -168,10 +219,46 @@ for (const kind of Object.keys(RUNS) as Kind[]) {
 }
 console.log();
 for (const kind of Object.keys(RUNS) as Kind[]) {
-  const t = figures[kind][0];
+  const t = (figures[kind] as Trace[])[0];
   const again = Object.entries(t.again).map(([k, n]) => `${k} ×${n}`);
   const by = Object.entries(t.deoptsBy).map(([k, n]) => (n > 1 ? `${k} ×${n}` : k));
   console.log(`${kind}, first try: compiled more than once: ${again.join(', ') || 'none'}`);
   console.log(`${kind}, first try: deoptimizations: ${by.join('; ') || 'none'}\n`);
 }
+
+// ---- the warm-up curve: one fresh worker alone, two at once ----------------------------------
+/** ms per run of each worker, by batch, for K fresh workers started at once. */
+function curve(K: number): number[][] {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    cwd: root,
+    env: { ...process.env, REWARDMIX_JIT_CURVE: String(K) },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`the child failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as number[][];
+}
+const curves: Record<string, number[][][]> = { 1: [], 2: [] };
+for (let i = 0; i < reps; i++) for (const K of [1, 2]) curves[K].push(curve(K));
+/** Per batch, the median over tries (and over the workers of a try). */
+const byBatch = (K: number) =>
+  Array.from({ length: CURVE.batches }, (_, b) =>
+    median(curves[K].flatMap((t) => t.map((w) => w[b]))),
+  );
+const one = byBatch(1);
+const two = byBatch(2);
+console.log(
+  `Warm-up of weight runs (ms per run, by ${CURVE.batch} runs; median over ${reps} tries and the workers), one fresh worker alone and two started at once:\n`,
+);
+console.log(
+  `| runs | ${one.map((_, b) => `${b * CURVE.batch + 1}–${(b + 1) * CURVE.batch}`).join(' | ')} |`,
+);
+console.log(`| --- | ${one.map(() => '---:').join(' | ')} |`);
+console.log(`| 1 worker | ${one.map((x) => x.toFixed(3)).join(' | ')} |`);
+console.log(`| 2 workers | ${two.map((x) => x.toFixed(3)).join(' | ')} |`);
+const warm = (xs: number[]) => median(xs.slice(-4));
+const extra = (xs: number[]) => xs.reduce((a, x) => a + (x - warm(xs)) * CURVE.batch, 0);
+console.log(
+  `\nAbove the last batches' speed (${warm(one).toFixed(3)} / ${warm(two).toFixed(3)} ms), the first ${(CURVE.batch * CURVE.batches).toLocaleString('en-US')} runs took ${extra(one).toFixed(0)} ms more with one worker and ${extra(two).toFixed(0)} ms more per worker with two.\n`,
+);
+(figures as Record<string, unknown>).curve = { batch: CURVE.batch, one: curves[1], two: curves[2] };
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(figures, null, 2) + '\n');

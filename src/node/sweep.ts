@@ -17,7 +17,7 @@
  * - `--shard i/n` runs every n-th run from run i − 1; `mergeSweeps` joins the shards' results
  *   into the same bytes one sweep would write.
  */
-import { existsSync, fsync, fsyncSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, fsync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -656,163 +656,175 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
   const work = { runs: 0, runMs: 0, sharingMs: 0, mainMs: 0 };
   /** The result lines the threads formatted, by run (the resumed runs' are formatted at the end). */
   const linesOf = new Map<number, RowSlice>();
-  // ---- run what is left in worker threads -----------------------------------------------------
-  if (todo.length > 0) {
-    const N = todo.length;
-    const M = meta.metrics.length;
-    // The threads take runs off a shared counter a chunk at a time (src/node/sweep-worker.ts):
-    // a chunk costs an atomic add and a write to the journal, so chunks can be small, which
-    // keeps the threads busy to the end: about 64 chunks per worker, 1 to 16 runs each.
-    const chunk = o.chunk ?? Math.max(1, Math.min(16, Math.ceil(N / (workers * 64))));
-    const shared: SharedRuns = {
-      control: new SharedArrayBuffer(4 * SHARED_CONTROL_LENGTH),
-      todo: new SharedArrayBuffer(4 * N),
-      values: new SharedArrayBuffer(8 * N * M),
-      done: new SharedArrayBuffer(N),
-      chunk,
-      journal: journalPath,
-      // The threads keep the lines until their task ends; past this many runs the main thread
-      // formats them at the end instead, rather than hold every line twice.
-      format: o.formatInThreads ?? N <= FORMAT_IN_THREADS_MAX,
-    };
-    new Int32Array(shared.todo).set(todo);
-    new Float64Array(shared.values).fill(NaN);
-    const ctl = new Int32Array(shared.control);
-    const doneFlags = new Uint8Array(shared.done);
-    const values = new Float64Array(shared.values);
-    const key = identity(meta, false);
-    const setup: SweepWorkerData = {
-      base: src.base,
-      raw: src.raw,
-      source: src.source,
-      plan,
-      metrics: meta.metrics,
-    };
-    let failure: Error | null = null;
-    const fail = (error: { run: number; input: boolean; message: string }) => {
-      if (failure) return;
-      const pr = plannedRun(plan, error.run);
-      const where = `run ${error.run} (${runOverrides(plan, pr.values).join(' ')}, seed ${pr.seed})`;
-      failure = error.input
-        ? new InputError('--vary', `${where}: ${error.message}`)
-        : new Error(`${where}: ${error.message}`);
-    };
-    let localMs = 0; // this thread's own tasks, which its event loop time also holds
-    const settle = (res: SweepTaskResult, here = false) => {
-      if ('needSetup' in res) return;
-      for (const e of res.errors) fail(e);
-      if (res.texts) {
-        const src = res.texts;
-        for (let k = 0; k < src.index.length; k++) linesOf.set(todo[src.index[k]], { src, k });
-      }
-      if (res.time) {
-        work.runs += res.time.runs;
-        work.runMs += res.time.runMs;
-        work.sharingMs += res.time.taskMs - res.time.runMs;
-        if (here) localMs += res.time.taskMs;
-      }
-    };
-    const elu0 = performance.eventLoopUtilization();
-    // Progress: the shared count of runs done, looked at a few times a second.
-    let completed = 0;
-    const poll = () => {
-      const now = Atomics.load(ctl, SHARED.completed);
-      if (now === completed) return;
-      completed = now;
-      report(resumed + completed);
-    };
-    const timer = o.onProgress ? setInterval(poll, PROGRESS_MS) : null;
-    // This thread's own journal descriptor, for the runs it runs itself and to flush the lines
-    // of all threads to disk: every SYNC_MS while the runs go on (in libuv's thread pool, so
-    // this thread stays free) and at the end.
-    const journal = new Journal(journalPath);
-    let syncing: Promise<void> | null = null;
-    const syncTimer = setInterval(() => {
-      syncing ??= new Promise<void>((r) => fsync(journal.fd, () => r())).then(
-        () => void (syncing = null),
-      );
-    }, SYNC_MS);
-    try {
-      // One task per worker for the whole sweep, with the setup (a worker holds the last one it
-      // was sent; the default scenario's is 34 KB, about 1 ms to copy over).
-      const task: SweepTask = { key, runs: [], shared, setup };
-      const tasks = Array.from({ length: workers }, async () => settle(await pool.run(task)));
-      // While the workers are still starting (loading their code) and a core is free, this
-      // thread runs runs itself, a chunk at a time so that it notices them start. The runs are
-      // the same pure function wherever they run, so where a run ran does not change its
-      // values (test/node/sweep.test.ts).
-      const local = o.mainThreadHelps ?? workers < availableParallelism();
-      try {
-        while (
-          local &&
-          Atomics.load(ctl, SHARED.started) < workers &&
-          Atomics.load(ctl, SHARED.next) < N &&
-          Atomics.load(ctl, SHARED.stop) === 0
-        ) {
-          settle(await runTaskHere({ ...task, limit: 1 }, journal), true);
-          poll();
-          // Let the workers' start-up messages in before deciding again.
-          await new Promise<void>((r) => setImmediate(r));
+  /** The journal's last flush to disk, once the runs are done. */
+  let journalFlushed: Promise<void> = Promise.resolve();
+  try {
+    // ---- run what is left in worker threads -----------------------------------------------------
+    if (todo.length > 0) {
+      const N = todo.length;
+      const M = meta.metrics.length;
+      // The threads take runs off a shared counter a chunk at a time (src/node/sweep-worker.ts):
+      // a chunk costs an atomic add and a write to the journal, so chunks can be small, which
+      // keeps the threads busy to the end: about 64 chunks per worker, 1 to 16 runs each.
+      const chunk = o.chunk ?? Math.max(1, Math.min(16, Math.ceil(N / (workers * 64))));
+      const shared: SharedRuns = {
+        control: new SharedArrayBuffer(4 * SHARED_CONTROL_LENGTH),
+        todo: new SharedArrayBuffer(4 * N),
+        values: new SharedArrayBuffer(8 * N * M),
+        done: new SharedArrayBuffer(N),
+        chunk,
+        journal: journalPath,
+        // The threads keep the lines until their task ends; past this many runs the main thread
+        // formats them at the end instead, rather than hold every line twice.
+        format: o.formatInThreads ?? N <= FORMAT_IN_THREADS_MAX,
+      };
+      new Int32Array(shared.todo).set(todo);
+      new Float64Array(shared.values).fill(NaN);
+      const ctl = new Int32Array(shared.control);
+      const doneFlags = new Uint8Array(shared.done);
+      const values = new Float64Array(shared.values);
+      const key = identity(meta, false);
+      const setup: SweepWorkerData = {
+        base: src.base,
+        raw: src.raw,
+        source: src.source,
+        plan,
+        metrics: meta.metrics,
+      };
+      let failure: Error | null = null;
+      const fail = (error: { run: number; input: boolean; message: string }) => {
+        if (failure) return;
+        const pr = plannedRun(plan, error.run);
+        const where = `run ${error.run} (${runOverrides(plan, pr.values).join(' ')}, seed ${pr.seed})`;
+        failure = error.input
+          ? new InputError('--vary', `${where}: ${error.message}`)
+          : new Error(`${where}: ${error.message}`);
+      };
+      let localMs = 0; // this thread's own tasks, which its event loop time also holds
+      const settle = (res: SweepTaskResult, here = false) => {
+        if ('needSetup' in res) return;
+        for (const e of res.errors) fail(e);
+        if (res.texts) {
+          const src = res.texts;
+          for (let k = 0; k < src.index.length; k++) linesOf.set(todo[src.index[k]], { src, k });
         }
-        await Promise.all(tasks);
-      } catch (e) {
-        // A thread failed outright (a failing run comes back as an error, not this): the others
-        // stop taking runs and finish their chunk before the journal is closed and the error
-        // is passed on; what they finished stays journaled.
-        Atomics.store(ctl, SHARED.stop, 1);
-        await Promise.allSettled(tasks);
-        throw e;
+        if (res.time) {
+          work.runs += res.time.runs;
+          work.runMs += res.time.runMs;
+          work.sharingMs += res.time.taskMs - res.time.runMs;
+          if (here) localMs += res.time.taskMs;
+        }
+      };
+      const elu0 = performance.eventLoopUtilization();
+      // Progress: the shared count of runs done, looked at a few times a second.
+      let completed = 0;
+      const poll = () => {
+        const now = Atomics.load(ctl, SHARED.completed);
+        if (now === completed) return;
+        completed = now;
+        report(resumed + completed);
+      };
+      const timer = o.onProgress ? setInterval(poll, PROGRESS_MS) : null;
+      // This thread's own journal descriptor, for the runs it runs itself and to flush the lines
+      // of all threads to disk: every SYNC_MS while the runs go on (in libuv's thread pool, so
+      // this thread stays free) and at the end.
+      const journal = new Journal(journalPath);
+      let syncing: Promise<void> | null = null;
+      const syncTimer = setInterval(() => {
+        syncing ??= new Promise<void>((r) => fsync(journal.fd, () => r())).then(
+          () => void (syncing = null),
+        );
+      }, SYNC_MS);
+      try {
+        // One task per worker for the whole sweep, with the setup (a worker holds the last one it
+        // was sent; the default scenario's is 34 KB, about 1 ms to copy over).
+        const task: SweepTask = { key, runs: [], shared, setup };
+        const tasks = Array.from({ length: workers }, async () => settle(await pool.run(task)));
+        // While the workers are still starting (loading their code) and a core is free, this
+        // thread runs runs itself, a chunk at a time so that it notices them start. The runs are
+        // the same pure function wherever they run, so where a run ran does not change its
+        // values (test/node/sweep.test.ts).
+        const local = o.mainThreadHelps ?? workers < availableParallelism();
+        try {
+          while (
+            local &&
+            Atomics.load(ctl, SHARED.started) < workers &&
+            Atomics.load(ctl, SHARED.next) < N &&
+            Atomics.load(ctl, SHARED.stop) === 0
+          ) {
+            settle(await runTaskHere({ ...task, limit: 1 }, journal), true);
+            poll();
+            // Let the workers' start-up messages in before deciding again.
+            await new Promise<void>((r) => setImmediate(r));
+          }
+          await Promise.all(tasks);
+        } catch (e) {
+          // A thread failed outright (a failing run comes back as an error, not this): the others
+          // stop taking runs and finish their chunk before the journal is closed and the error
+          // is passed on; what they finished stays journaled.
+          Atomics.store(ctl, SHARED.stop, 1);
+          await Promise.allSettled(tasks);
+          throw e;
+        }
+      } finally {
+        if (timer) clearInterval(timer);
+        clearInterval(syncTimer);
+        await syncing; // not closed under a flush in flight
+        // The last flush goes on beside the writing of the results files, which come from memory,
+        // not from the journal; the sweep awaits it before it returns or throws.
+        journalFlushed = new Promise<void>((ok, fail) =>
+          fsync(journal.fd, (e) => (e ? fail(e) : ok())),
+        ).finally(() => journal.close());
+        journalFlushed.catch(() => {}); // handled where it is awaited, not as unhandled meanwhile
+        work.mainMs = Math.max(0, performance.eventLoopUtilization(elu0).active - localMs);
       }
-    } finally {
-      if (timer) clearInterval(timer);
-      clearInterval(syncTimer);
-      await syncing; // not closed under a flush in flight
-      fsyncSync(journal.fd);
-      journal.close();
-      work.mainMs = Math.max(0, performance.eventLoopUtilization(elu0).active - localMs);
+      for (let i = 0; i < N; i++) {
+        if (doneFlags[i] !== 1) continue;
+        const v: (number | null)[] = new Array<number | null>(M);
+        for (let k = 0; k < M; k++) v[k] = finite(values[i * M + k]);
+        done.set(todo[i], v);
+      }
+      report(done.size);
+      if (failure) throw failure;
+      if (done.size !== total) throw new Error(`${total - done.size} runs were not run`);
     }
-    for (let i = 0; i < N; i++) {
-      if (doneFlags[i] !== 1) continue;
-      const v: (number | null)[] = new Array<number | null>(M);
-      for (let k = 0; k < M; k++) v[k] = finite(values[i * M + k]);
-      done.set(todo[i], v);
-    }
-    report(done.size);
-    if (failure) throw failure;
-    if (done.size !== total) throw new Error(`${total - done.size} runs were not run`);
-  }
 
-  const tWrite = performance.now();
-  // ---- finalize: the results files from the journal, atomically --------------------------------
-  const rows: SweepRow[] = runs.map((run) => {
-    const pr = plannedRun(plan, run);
-    return { run, point: pr.point, seed: pr.seed, values: pr.values, metrics: done.get(run)! };
-  });
-  meta = {
-    ...meta,
-    status: 'complete',
-    progress: { runs: total, completed: total },
-    provenance: { ...meta.provenance, finished: new Date().toISOString() },
-  };
-  // The results files and sweep.json flushed together, sweep.json renamed into place last: it
-  // says "complete" only once the results are there.
-  await writeFilesAtomic([
-    ...Object.entries(resultsBytes(meta, rows, (run) => linesOf.get(run))).map(
-      ([name, bytes]): [string, FileData] => [join(dir, name), bytes],
-    ),
-    [join(dir, FILES.meta), metaText(meta)],
-  ]);
-  const end = performance.now();
-  return {
-    dir,
-    meta,
-    rows,
-    ran: total - resumed,
-    resumed,
-    elapsedMs: end - t0,
-    phasesMs: { plan: tRun - t0, run: tWrite - tRun, write: end - tWrite },
-    work,
-  };
+    const tWrite = performance.now();
+    // ---- finalize: the results files from the journal, atomically --------------------------------
+    const rows: SweepRow[] = runs.map((run) => {
+      const pr = plannedRun(plan, run);
+      return { run, point: pr.point, seed: pr.seed, values: pr.values, metrics: done.get(run)! };
+    });
+    meta = {
+      ...meta,
+      status: 'complete',
+      progress: { runs: total, completed: total },
+      provenance: { ...meta.provenance, finished: new Date().toISOString() },
+    };
+    // The results files and sweep.json flushed together, sweep.json renamed into place last: it
+    // says "complete" only once the results are there.
+    await writeFilesAtomic([
+      ...Object.entries(resultsBytes(meta, rows, (run) => linesOf.get(run))).map(
+        ([name, bytes]): [string, FileData] => [join(dir, name), bytes],
+      ),
+      [join(dir, FILES.meta), metaText(meta)],
+    ]);
+    await journalFlushed;
+    const end = performance.now();
+    return {
+      dir,
+      meta,
+      rows,
+      ran: total - resumed,
+      resumed,
+      elapsedMs: end - t0,
+      phasesMs: { plan: tRun - t0, run: tWrite - tRun, write: end - tWrite },
+      work,
+    };
+  } finally {
+    // a sweep that fails still has its journal flushed and closed before the error goes on
+    await journalFlushed;
+  }
 }
 
 // ---- merge -----------------------------------------------------------------------------------
