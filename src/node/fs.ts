@@ -31,6 +31,11 @@ function bytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
 
+/** Flushes `fd` to disk in libuv's thread pool, so the calling thread goes on meanwhile. */
+export function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((ok, fail) => fsync(fd, (e) => (e ? fail(e) : ok())));
+}
+
 /** At most this many parts go to one writev call (the usual IOV_MAX). */
 const IOV_MAX = 1024;
 
@@ -39,7 +44,7 @@ const IOV_MAX = 1024;
  * at a time with writev, without first copying them into one buffer.
  */
 export function writeAllSync(fd: number, data: FileData): void {
-  if (typeof data === 'string' || !Array.isArray(data)) {
+  if (!Array.isArray(data)) {
     const buf = bytes(data as string | Uint8Array);
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
@@ -117,9 +122,7 @@ export async function writeFilesAtomic(files: [string, FileData][]): Promise<voi
       t.fd = openSync(t.tmp, 'wx');
       writeAllSync(t.fd, data);
     }
-    await Promise.all(
-      temps.map((t) => new Promise<void>((ok, fail) => fsync(t.fd!, (e) => (e ? fail(e) : ok())))),
-    );
+    await Promise.all(temps.map((t) => fsyncAsync(t.fd!)));
     for (const t of temps) {
       closeSync(t.fd!);
       t.fd = null;

@@ -45,12 +45,9 @@ export interface SharedRuns {
   done: SharedArrayBuffer;
   chunk: number;
   journal: string;
-  /** Whether the threads format the runs' result lines (SharedTexts) as they run them. */
+  /** Whether the threads format the runs' result lines (RowBytes) as they run them. */
   format: boolean;
 }
-
-/** Result lines (src/node/results-format.ts) of the runs a thread ran, keyed by todo index. */
-export type SharedTexts = RowBytes;
 
 /**
  * Task sent to a worker: runs of the setup named `key`, either listed in `runs` or, with
@@ -79,7 +76,7 @@ export type SweepTaskResult =
       thread: number;
       /** A shared task's runs, the time in them, and the task's whole time (ms). */
       time?: { runs: number; runMs: number; taskMs: number };
-      /** A shared task's result lines, by todo index. */
-      texts?: SharedTexts;
+      /** A shared task's result lines, keyed by todo index (src/node/results-format.ts). */
+      texts?: RowBytes;
     }
   | { needSetup: true };

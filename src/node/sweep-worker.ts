@@ -12,8 +12,9 @@
  * A sweep gives each worker one task with the setup and `shared` (src/node/sweep.ts): the runs
  * to do and a counter in shared memory. The worker takes the next `chunk` runs off the counter,
  * runs them, writes their values into the shared table, formats their result lines, appends
- * their journal lines itself, marks them done, and takes more until none are left. So the threads share the work to the last chunk,
- * and nothing passes between threads per run or per chunk: the main thread only waits. A task
+ * their journal lines itself, marks them done, and takes more until none are left. So the
+ * threads share the work to the last chunk, and nothing passes between threads per run or per
+ * chunk: the main thread only waits. A task
  * with `runs` instead (the benchmark's baseline, bench/single-worker.mjs) runs those and answers
  * with their values.
  */
@@ -23,14 +24,8 @@ import type { World } from '../engine/types.ts';
 import { isInputError } from '../scenario/errors.ts';
 import { Journal, journalLineOf } from './journal.ts';
 import { finalMetrics, worldFor, type Compile, type ScenarioSource } from './run-one.ts';
-import { RowBytesWriter, RowFormatter } from './results-format.ts';
-import {
-  SHARED,
-  type SharedRuns,
-  type SharedTexts,
-  type SweepTask,
-  type SweepTaskResult,
-} from './sweep-shared.ts';
+import { RowBytesWriter, RowFormatter, type RowBytes } from './results-format.ts';
+import { SHARED, type SharedRuns, type SweepTask, type SweepTaskResult } from './sweep-shared.ts';
 
 let compile: Compile | null = null;
 const NEED_COMPILER = new Error('the scenario compiler is not loaded yet');
@@ -116,7 +111,7 @@ async function runShared(
   s: SharedRuns,
   limit: number,
   journal?: Journal,
-): Promise<{ errors: RunError[]; runs: number; runMs: number; texts?: SharedTexts }> {
+): Promise<{ errors: RunError[]; runs: number; runMs: number; texts?: RowBytes }> {
   const ctl = new Int32Array(s.control);
   const todo = new Int32Array(s.todo);
   const values = new Float64Array(s.values);

@@ -17,7 +17,7 @@
  * - `--shard i/n` runs every n-th run from run i − 1; `mergeSweeps` joins the shards' results
  *   into the same bytes one sweep would write.
  */
-import { existsSync, fsync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -38,7 +38,7 @@ import {
 import { normalizeScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
-import { writeFileAtomicSync, writeFilesAtomic, type FileData } from './fs.ts';
+import { fsyncAsync, writeFileAtomicSync, writeFilesAtomic, type FileData } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
 import { finite, Journal, recoverJournal } from './journal.ts';
@@ -731,9 +731,10 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       const journal = new Journal(journalPath);
       let syncing: Promise<void> | null = null;
       const syncTimer = setInterval(() => {
-        syncing ??= new Promise<void>((r) => fsync(journal.fd, () => r())).then(
-          () => void (syncing = null),
-        );
+        // a flush that fails here is tried again at the next tick and at the end
+        syncing ??= fsyncAsync(journal.fd)
+          .catch(() => {})
+          .then(() => void (syncing = null));
       }, SYNC_MS);
       try {
         // One task per worker for the whole sweep, with the setup (a worker holds the last one it
@@ -772,9 +773,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
         await syncing; // not closed under a flush in flight
         // The last flush goes on beside the writing of the results files, which come from memory,
         // not from the journal; the sweep awaits it before it returns or throws.
-        journalFlushed = new Promise<void>((ok, fail) =>
-          fsync(journal.fd, (e) => (e ? fail(e) : ok())),
-        ).finally(() => journal.close());
+        journalFlushed = fsyncAsync(journal.fd).finally(() => journal.close());
         journalFlushed.catch(() => {}); // handled where it is awaited, not as unhandled meanwhile
         work.mainMs = Math.max(0, performance.eventLoopUtilization(elu0).active - localMs);
       }
