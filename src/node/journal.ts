@@ -21,17 +21,12 @@ export function fnv1a(text: string): string {
 export const finite = (x: number | null | undefined): number | null =>
   typeof x === 'number' && Number.isFinite(x) ? x : null;
 
-/** A journal line (with its newline) for a completed run. */
-export function journalLine(run: number, values: (number | null)[]): string {
-  return journalLineOf(run, JSON.stringify(values.map(finite)));
-}
-
 /**
- * `journalLine` from the values already written as a JSON array (`v`): the worker
- * threads have each value's text from the result row (src/node/results-format.ts), and a
- * finite number's JSON is its String.
+ * A journal line (with its newline) for a completed run. The sweep threads write the same bytes
+ * straight from a row's cells (src/node/results-format.ts `RowBytesFormatter`).
  */
-export function journalLineOf(run: number, v: string): string {
+export function journalLine(run: number, values: (number | null)[]): string {
+  const v = JSON.stringify(values.map(finite));
   // The check is the hash of JSON.stringify([run, values]), spelled out for an integer run.
   return `{"run":${run},"values":${v},"check":"${fnv1a(`[${run},${v}]`)}"}\n`;
 }
@@ -99,8 +94,9 @@ export class Journal {
   constructor(path: string) {
     this.fd = openSync(path, 'a');
   }
-  append(text: string): void {
-    writeAllSync(this.fd, text);
+  /** Appends whole lines (text, or their UTF-8 bytes). */
+  append(lines: string | Uint8Array): void {
+    writeAllSync(this.fd, lines);
   }
   close(): void {
     closeSync(this.fd);

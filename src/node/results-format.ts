@@ -56,16 +56,6 @@ export class RowFormatter {
     }
   }
 
-  /** The metric values of the row last formatted, as a JSON array (null where none): the
-   * values of its journal line (src/node/journal.ts `journalLineOf`). */
-  metricsJson(): string {
-    const c = this.cells;
-    let v = '[';
-    for (let i = 3 + this.paths.length; i < c.length; i++)
-      v += (i > 3 + this.paths.length ? ',' : '') + (c[i] === '' ? 'null' : c[i]);
-    return v + ']';
-  }
-
   /** The row's lines. */
   row(
     run: number,
@@ -111,35 +101,82 @@ export interface RowBytes {
   summaryEnd: Int32Array;
 }
 
-/** Lines appended to a growing buffer, and where each ends. */
+/**
+ * Bytes appended to a growing buffer, line by line, and where each line ends. `shared`: the
+ * buffer is a SharedArrayBuffer, so that views of it pass to another thread without a copy (a
+ * structured clone copies a plain buffer whole, spare room included).
+ */
 class LineBytes {
-  private buf = Buffer.allocUnsafe(1 << 14);
-  private len = 0;
+  buf: Buffer;
+  len = 0;
   readonly ends: number[] = [];
+  constructor(private readonly shared = false) {
+    this.buf = this.alloc(1 << 14);
+  }
+  private alloc(n: number): Buffer {
+    return this.shared ? Buffer.from(new SharedArrayBuffer(n)) : Buffer.allocUnsafe(n);
+  }
+  /** Room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const grown = this.alloc(Math.max(this.len + n, 2 * this.buf.length));
+    this.buf.copy(grown, 0, 0, this.len);
+    this.buf = grown;
+  }
+  /** Appends `line` (UTF-8) and a newline. */
   push(line: string): void {
     // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
-    const need = this.len + 3 * line.length + 1;
-    if (need > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length));
-      this.buf.copy(grown, 0, 0, this.len);
-      this.buf = grown;
-    }
+    this.reserve(3 * line.length + 1);
     this.len += this.buf.write(line, this.len, 'utf8');
-    this.buf[this.len++] = 10;
+    this.end();
+  }
+  /** Appends `s`, which is ASCII (a number's text, punctuation), a byte per unit. */
+  ascii(s: string): void {
+    this.reserve(s.length);
+    const b = this.buf;
+    let j = this.len;
+    for (let i = 0; i < s.length; i++) b[j++] = s.charCodeAt(i);
+    this.len = j;
+  }
+  /** Appends the bytes `x`. */
+  raw(x: Uint8Array): void {
+    this.reserve(x.length);
+    const b = this.buf;
+    let j = this.len;
+    for (let i = 0; i < x.length; i++) b[j++] = x[i];
+    this.len = j;
+  }
+  /** Appends the byte `c`. */
+  byte(c: number): void {
+    this.reserve(1);
+    this.buf[this.len++] = c;
+  }
+  /** Ends the line: a newline, and its end noted. */
+  end(): void {
+    this.byte(10);
     this.ends.push(this.len);
   }
-  /** The bytes written, in a buffer of their own size. */
+  /** The bytes written: a view when the buffer is shared, else a copy of their own size. */
   bytes(): Uint8Array {
-    return new Uint8Array(this.buf.subarray(0, this.len));
+    const { buffer, byteOffset } = this.buf;
+    return this.shared
+      ? new Uint8Array(buffer, byteOffset, this.len)
+      : new Uint8Array(this.buf.subarray(0, this.len));
   }
 }
 
 /** Collects rows' lines (RowText) as RowBytes. */
 export class RowBytesWriter {
-  private readonly index: number[] = [];
-  private readonly csv = new LineBytes();
-  private readonly json = new LineBytes();
-  private readonly summary = new LineBytes();
+  protected readonly index: number[] = [];
+  protected readonly csv: LineBytes;
+  protected readonly json: LineBytes;
+  protected readonly summary: LineBytes;
+  /** `shared`: in SharedArrayBuffers (see LineBytes), for a thread that hands them over. */
+  constructor(shared = false) {
+    this.csv = new LineBytes(shared);
+    this.json = new LineBytes(shared);
+    this.summary = new LineBytes(shared);
+  }
   /** Adds a row's lines under `key`; returns the row's number here. */
   add(key: number, t: RowText): number {
     this.index.push(key);
@@ -158,6 +195,138 @@ export class RowBytesWriter {
       summary: this.summary.bytes(),
       summaryEnd: Int32Array.from(this.summary.ends),
     };
+  }
+}
+
+const HEX = '0123456789abcdef';
+const text = (x: number): string => (Number.isFinite(x) ? String(x) : '');
+
+/**
+ * RowFormatter's lines and the journal's line (src/node/journal.ts `journalLineOf`) of a row,
+ * written straight into bytes: each number made into text once, and its characters copied where
+ * they go, with no string built per line. This is what a sweep thread does once per run, and
+ * for a weight run (a few hundred microseconds) building three lines and a journal line as
+ * strings and encoding them again took several percent of the run. The bytes are the same as
+ * RowFormatter's and journalLineOf's (test/node/sweep.test.ts).
+ */
+export class RowBytesFormatter extends RowBytesWriter {
+  /** Journal lines written since the last `takeJournal`. */
+  private readonly journal = new LineBytes();
+  /** Before each column's JSON value: `{"run":`, `,"point":`, … */
+  private readonly jsonKeys: Uint8Array[];
+  /** The row's cells ('' for none). */
+  private readonly cells: string[];
+  constructor(
+    readonly paths: string[],
+    readonly metrics: string[],
+    /** Whether to write the result lines (else only journal lines). */
+    readonly format: boolean,
+    /**
+     * About how many rows this formatter will write: once the first is written, room is made for
+     * that many like it, so that the buffers do not grow by copying (room not written to costs
+     * no memory: the system hands pages out as they are first written).
+     */
+    private readonly rows = 0,
+  ) {
+    super(true);
+    const cols = ['run', 'point', 'seed', ...paths, ...metrics];
+    const enc = new TextEncoder();
+    this.jsonKeys = cols.map((c, i) => enc.encode(`${i ? ',' : '{'}${JSON.stringify(c)}:`));
+    this.cells = new Array<string>(cols.length).fill('');
+  }
+
+  /** Bytes of the journal lines written since the last call: a view, valid until the next row. */
+  takeJournal(): Uint8Array {
+    const j = this.journal;
+    const out = j.buf.subarray(0, j.len);
+    j.len = 0;
+    j.ends.length = 0;
+    return out;
+  }
+
+  /** Bytes of journal lines written since the last `takeJournal`. */
+  get journalBytes(): number {
+    return this.journal.len;
+  }
+
+  /**
+   * Writes a row's lines under `key` (when formatting) and its journal line; the row's metric
+   * values are `metrics[at …]`.
+   */
+  row(
+    key: number,
+    run: number,
+    point: number,
+    seed: number,
+    values: ArrayLike<number>,
+    metrics: ArrayLike<number>,
+    at = 0,
+  ): void {
+    const P = this.paths.length;
+    const M = this.metrics.length;
+    const c = this.cells;
+    c[0] = text(run);
+    c[1] = text(point);
+    c[2] = text(seed);
+    for (let i = 0; i < P; i++) c[3 + i] = text(values[i]);
+    for (let i = 0; i < M; i++) c[3 + P + i] = text(metrics[at + i]);
+    if (this.format) {
+      this.index.push(key);
+      const { csv, json, summary } = this;
+      for (let i = 0; i < c.length; i++) {
+        if (i) csv.byte(44);
+        csv.ascii(c[i]);
+        json.raw(this.jsonKeys[i]);
+        json.ascii(c[i] === '' ? 'null' : c[i]);
+      }
+      csv.end();
+      json.byte(125);
+      json.end();
+      summary.ascii(c[1]);
+      for (let i = 0; i < P; i++) {
+        summary.byte(44);
+        summary.ascii(c[3 + i]);
+      }
+      summary.ascii(M === 0 || c[3 + P] === '' ? ',0' : ',1');
+      for (let i = 0; i < M; i++) {
+        const m = c[3 + P + i];
+        summary.byte(44);
+        summary.ascii(m);
+        summary.ascii(',0,');
+        summary.ascii(m);
+        summary.byte(44);
+        summary.ascii(m);
+      }
+      summary.end();
+      if (this.index.length === 1 && this.rows > 1)
+        for (const f of [csv, json, summary]) f.reserve(Math.ceil(f.len * (this.rows - 1) * 1.1));
+    }
+    // {"run":R,"values":[…],"check":"…"}: the check is FNV-1a of `[R,[…]]`, hashed from the
+    // bytes as written (all ASCII, so a byte is a UTF-16 unit).
+    const j = this.journal;
+    j.ascii('{"run":');
+    const r0 = j.len;
+    j.ascii(c[0]);
+    const r1 = j.len;
+    j.ascii(',"values":[');
+    const v0 = j.len - 1;
+    for (let i = 0; i < M; i++) {
+      if (i) j.byte(44);
+      const m = c[3 + P + i];
+      j.ascii(m === '' ? 'null' : m);
+    }
+    j.byte(93);
+    const b = j.buf;
+    let h = Math.imul(0x811c9dc5 ^ 91, 0x01000193); // '['
+    for (let i = r0; i < r1; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    h = Math.imul(h ^ 44, 0x01000193); // ','
+    for (let i = v0; i < j.len; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    h = Math.imul(h ^ 93, 0x01000193); // ']'
+    j.ascii(',"check":"');
+    j.reserve(8);
+    for (let s = 28; s >= 0; s -= 4) j.buf[j.len++] = HEX.charCodeAt((h >>> s) & 15);
+    j.ascii('"}');
+    j.end();
   }
 }
 

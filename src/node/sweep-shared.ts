@@ -47,6 +47,8 @@ export interface SharedRuns {
   journal: string;
   /** Whether the threads format the runs' result lines (RowBytes) as they run them. */
   format: boolean;
+  /** How many threads share the runs (for a thread's guess of how many it will run). */
+  threads: number;
 }
 
 /**

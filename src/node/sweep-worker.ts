@@ -22,9 +22,9 @@ import { threadId, workerData } from 'node:worker_threads';
 import { plannedRun, runOverrides, type Plan } from '../engine/analysis/plan.ts';
 import type { World } from '../engine/types.ts';
 import { isInputError } from '../scenario/errors.ts';
-import { Journal, journalLineOf } from './journal.ts';
+import { Journal } from './journal.ts';
 import { finalMetrics, worldFor, type Compile, type ScenarioSource } from './run-one.ts';
-import { RowBytesWriter, RowFormatter, type RowBytes } from './results-format.ts';
+import { RowBytesFormatter, type RowBytes } from './results-format.ts';
 import { SHARED, type SharedRuns, type SweepTask, type SweepTaskResult } from './sweep-shared.ts';
 
 let compile: Compile | null = null;
@@ -43,8 +43,6 @@ function needCompile(): Compile {
 
 /** The setup this worker holds (the last one it was sent). */
 interface Held {
-  /** The result rows' formatter, made at the first shared task. */
-  formatter?: RowFormatter;
   key: string;
   src: ScenarioSource;
   base: World;
@@ -121,27 +119,27 @@ async function runShared(
   const own = journal ? null : new Journal(s.journal);
   const out = journal ?? own!;
   const errors: RunError[] = [];
-  const row: number[] = new Array<number>(M);
   Atomics.add(ctl, SHARED.started, 1);
   // Time in the runs themselves, against the task's: what the sharing costs, measured where it
   // is spent (a ratio of two times of one thread, whatever the core's speed meanwhile).
   let runs = 0;
   let runMs = 0;
-  // The runs' result lines, formatted here while the main thread waits (src/node/results-format.ts).
-  const fmt = (h.formatter ??= new RowFormatter(
+  // The runs' result lines (when asked for) and journal lines, formatted here while the main
+  // thread waits (src/node/results-format.ts).
+  const fmt = new RowBytesFormatter(
     h.plan.axes.map((a) => a.path),
     h.metrics,
-  ));
-  const texts = s.format ? new RowBytesWriter() : null;
-  let lines = '';
+    s.format,
+    Math.ceil((1.25 * N) / s.threads),
+  );
   let pending: number[] = [];
   let lastFlush = performance.now();
   /** Journaled first, then marked done: a run the main thread sees done is in the journal. */
   const flush = () => {
-    if (lines) out.append(lines);
+    const lines = fmt.takeJournal();
+    if (lines.length) out.append(lines);
     for (const i of pending) Atomics.store(done, i, 1);
     Atomics.add(ctl, SHARED.completed, pending.length);
-    lines = '';
     pending = [];
     lastFlush = performance.now();
   };
@@ -163,21 +161,18 @@ async function runShared(
           Atomics.store(ctl, SHARED.stop, 1); // the sweep fails: the others stop taking runs
           continue;
         }
-        for (let k = 0; k < M; k++) row[k] = values[i * M + k];
-        const t = fmt.row(run, pr.point, pr.seed, pr.values, row);
-        texts?.add(i, t);
-        lines += journalLineOf(run, fmt.metricsJson());
+        fmt.row(i, run, pr.point, pr.seed, pr.values, values, i * M);
         pending.push(i);
       }
       // Lines are written a few times a second, not per chunk (a write is a system call); a
       // kill loses at most those not written yet, which simply run again.
-      if (lines.length >= FLUSH_BYTES || performance.now() - lastFlush >= FLUSH_MS) flush();
+      if (fmt.journalBytes >= FLUSH_BYTES || performance.now() - lastFlush >= FLUSH_MS) flush();
     }
     flush();
   } finally {
     own?.close();
   }
-  return { errors, runs, runMs, texts: texts?.take() };
+  return { errors, runs, runMs, texts: s.format ? fmt.take() : undefined };
 }
 
 export default async function runTask(

@@ -606,14 +606,24 @@ export async function runSweep(o: SweepOptions, pool?: SweepPool): Promise<Sweep
   const own = createSweepPool(o.workers, {
     compiler: !o.axes.every((a) => /^mix\.weights\.[^.]+$/.test(a.path)),
   });
+  // The threads are stopped once the runs are done, while the results files are written.
+  let stopped: Promise<void> | null = null;
+  const release = () => void (stopped ??= own.destroy());
   try {
-    return await sweepWith(own, o, t0);
+    return await sweepWith(own, o, t0, release);
   } finally {
-    await own.destroy();
+    release();
+    await stopped;
   }
 }
 
-async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<SweepOutcome> {
+/** `release`: called once the pool's threads are no longer needed (the runs are done). */
+async function sweepWith(
+  pool: SweepPool,
+  o: SweepOptions,
+  t0: number,
+  release?: () => void,
+): Promise<SweepOutcome> {
   const workers = pool.workers;
   const { meta: planned, plan, src } = planSweep(o);
   const dir = o.out;
@@ -677,6 +687,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
         // The threads keep the lines until their task ends; past this many runs the main thread
         // formats them at the end instead, rather than hold every line twice.
         format: o.formatInThreads ?? N <= FORMAT_IN_THREADS_MAX,
+        threads: workers,
       };
       new Int32Array(shared.todo).set(todo);
       new Float64Array(shared.values).fill(NaN);
@@ -788,6 +799,7 @@ async function sweepWith(pool: SweepPool, o: SweepOptions, t0: number): Promise<
       if (done.size !== total) throw new Error(`${total - done.size} runs were not run`);
     }
 
+    release?.();
     const tWrite = performance.now();
     // ---- finalize: the results files from the journal, atomically --------------------------------
     const rows: SweepRow[] = runs.map((run) => {

@@ -25,8 +25,12 @@ import {
   type SweepRow,
   type SweepOptions,
 } from '../../src/node/sweep.ts';
-import { journalLineOf } from '../../src/node/journal.ts';
-import { RowBytesWriter, RowFormatter, rowLine } from '../../src/node/results-format.ts';
+import {
+  RowBytesFormatter,
+  RowBytesWriter,
+  RowFormatter,
+  rowLine,
+} from '../../src/node/results-format.ts';
 import { createRunner, loadSource } from '../../src/node/what-if.ts';
 import { ROOT, rewardmix, tempDir, UPDATE } from '../cli/helpers.ts';
 
@@ -213,17 +217,54 @@ describe('a sweep in worker threads', () => {
 });
 
 describe('the journal', () => {
-  it('a worker writes the same line from the row it formatted as from the values', () => {
-    const fmt = new RowFormatter(['mix.weights.thumbs'], ['a', 'b', 'c']);
+  it("a thread's bytes are RowFormatter's lines and journalLine's, row by row", () => {
     const value = fc.oneof(
       fc.double(),
-      fc.constantFrom(null, NaN, -0, Infinity, -Infinity, 5e-324, 1e21, 0.1 + 0.2),
+      fc.integer(),
+      fc.constantFrom(NaN, -0, Infinity, -Infinity, 5e-324, 1e21, 1e-7, 0.1 + 0.2),
     );
+    const utf8 = (b: Uint8Array) => Buffer.from(b).toString('utf8');
     fc.assert(
-      fc.property(fc.nat(), fc.array(value, { minLength: 3, maxLength: 3 }), (run, values) => {
-        fmt.row(run, 0, 1, [0.5], values);
-        expect(journalLineOf(run, fmt.metricsJson())).toBe(journalLine(run, values));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.array(value, { minLength: 7 }))),
+        fc.boolean(),
+        (P, M, list, format) => {
+          // Axes' paths and metric keys that JSON and UTF-8 must carry over: quotes, non-ASCII.
+          const paths = ['mix.weights.thumbs', 'params."q"', 'mix.weights.é'].slice(0, P);
+          const metrics = ['a', 'eval/sycophancy', 'b\\', '€'].slice(0, M);
+          const fmt = new RowFormatter(paths, metrics);
+          const bytes = new RowBytesFormatter(paths, metrics, format);
+          let journal = '';
+          const want: { csv: string; json: string; summary: string }[] = [];
+          for (const [k, [run, point, seed, xs]] of list.entries()) {
+            const axes = xs.slice(0, P);
+            const values = Float64Array.from(xs.slice(P, P + M));
+            // The values sit at an offset in a longer array, as in the sweep's shared table.
+            const table = Float64Array.from([1.5, ...values, 2.5]);
+            bytes.row(100 + k, run, point, seed, axes, table, 1);
+            want.push(fmt.row(run, point, seed, axes, Array.from(values)));
+            journal += journalLine(run, Array.from(values));
+            if (k % 3 === 1) {
+              // Taken as the thread's flushes take them: the lines since the last take.
+              expect(utf8(bytes.takeJournal())).toBe(journal);
+              journal = '';
+            }
+          }
+          expect(utf8(bytes.takeJournal())).toBe(journal);
+          expect(bytes.journalBytes).toBe(0);
+          const b = bytes.take();
+          if (!format) {
+            expect(b.index.length).toBe(0);
+            return;
+          }
+          expect(Array.from(b.index)).toEqual(list.map((_, k) => 100 + k));
+          for (let k = 0; k < list.length; k++)
+            for (const f of ['csv', 'json', 'summary'] as const)
+              expect(utf8(rowLine(b, f, k))).toBe(want[k][f] + '\n');
+        },
+      ),
     );
   });
 
