@@ -74,9 +74,11 @@ export function parseShard(arg: string): Shard {
 
 /** `KEY<=X` or `KEY>=X` (also `<`, `>`, read as ≤, ≥). */
 export function parseSubjectTo(arg: string): MetricBound {
-  const m = /^\s*([^<>=\s]+)\s*(<=|>=|<|>|≤|≥)\s*(.+?)\s*$/.exec(arg);
+  const m = /^\s*([^<>=\s]+)\s*(<=|>=|<|>|≤|≥)\s*(.*?)\s*$/.exec(arg);
   const expected = "KEY<=X or KEY>=X (e.g. --subject-to 'eval/sycophancy<=0.05')";
   if (!m) throw new InputError('--subject-to', `found "${arg}", expected ${expected}`);
+  if (m[3] === '')
+    throw new InputError('--subject-to', `${m[1]}: no bound after "${m[2]}", expected ${expected}`);
   const bound = num(m[3]);
   if (bound === null)
     throw new InputError('--subject-to', `${m[1]}: the bound must be a number, found "${m[3]}"`);

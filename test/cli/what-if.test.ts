@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseSubjectTo } from '../../src/cli/what-if-args.ts';
 import { rewardmix, ROOT, tempDir, UPDATE } from './helpers.ts';
 
 const FAST = ['--set', 'start.steps=200', '--set', 'trainer.steps=20'];
@@ -189,6 +190,28 @@ describe('bad input to the what-if commands', () => {
     expect(r.stderr).toMatch(/^rewardmix: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('--subject-to', () => {
+  it('reads each operator, and says what is missing when the bound is', () => {
+    expect(parseSubjectTo(' eval/sycophancy <= 0.05 ')).toEqual({
+      key: 'eval/sycophancy',
+      op: '<=',
+      bound: 0.05,
+    });
+    expect(parseSubjectTo('eval/accuracy≥0.88')).toEqual({
+      key: 'eval/accuracy',
+      op: '>=',
+      bound: 0.88,
+    });
+    expect(parseSubjectTo('a<1e-3').op).toBe('<=');
+    expect(parseSubjectTo('a>-2').bound).toBe(-2);
+    // Not "the bound must be a number, found "="": the operator is "<=" and nothing follows it.
+    expect(() => parseSubjectTo('eval/sycophancy<=')).toThrow(
+      /--subject-to: eval\/sycophancy: no bound after "<=", expected KEY<=X or KEY>=X/,
+    );
+    expect(() => parseSubjectTo('eval/sycophancy >= ')).toThrow(/no bound after ">="/);
   });
 });
 
