@@ -198,6 +198,25 @@ export function rowRecords(meta: SweepMeta, rows: SweepRow[]): Record<string, nu
   });
 }
 
+/**
+ * Whether the seeds made no difference: some point has more than one row (seed), and every
+ * point's rows have the same metric values (the exact trainer, for one, does not draw at random).
+ */
+export function sameAcrossSeeds(rows: SweepRow[]): boolean {
+  const first = new Map<number, SweepRow>();
+  let repeated = false;
+  for (const r of rows) {
+    const f = first.get(r.point);
+    if (!f) {
+      first.set(r.point, r);
+      continue;
+    }
+    repeated = true;
+    if (!r.metrics.every((x, k) => x === f.metrics[k])) return false;
+  }
+  return repeated;
+}
+
 /** A row's lines in some RowBytes (a sweep thread's, src/node/results-format.ts). */
 export interface RowSlice {
   src: RowBytes;

@@ -228,6 +228,50 @@ describe('help', () => {
 });
 
 describe('answers', () => {
+  it('says when the seeds made no difference: the exact trainer, not a sampled one', async () => {
+    const dir = tempDir('rewardmix-seeds-');
+    const sweep = (out: string, ...sets: string[]) =>
+      rewardmix([
+        'sweep',
+        UPDATE,
+        ...FAST,
+        ...sets,
+        '--vary',
+        'mix.weights.thumbs=0:2:2',
+        '--seeds',
+        '2',
+        '--workers',
+        '1',
+        '--quiet',
+        '--out',
+        join(dir, out),
+      ]);
+    const exact = await sweep('exact');
+    expect(exact.code).toBe(0);
+    expect(exact.stderr).toMatch(
+      /note: each point's 2 seeds gave the same values: the runs do not depend on the seed/,
+    );
+    const sampled = await sweep('reinforce', '--set', 'trainer.kind=reinforce');
+    expect(sampled.code).toBe(0);
+    expect(sampled.stderr).not.toMatch(/note:/);
+
+    const t = await rewardmix([
+      'tipping',
+      UPDATE,
+      ...FAST,
+      '--param',
+      'mix.weights.thumbs',
+      '--metric',
+      'eval/sycophancy',
+      '--threshold',
+      '0.05',
+      '--seeds',
+      '2',
+    ]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/per seed: .*\n\s+\(the exact trainer is deterministic/);
+  });
+
   it('tipping prints the trained and analytic values; tune its best weights and margins', async () => {
     const t = await rewardmix([
       'tipping',

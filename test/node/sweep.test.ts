@@ -16,6 +16,7 @@ import {
   createSweepPool,
   readSweep,
   recoverJournal,
+  sameAcrossSeeds,
   resultsBytes,
   resultsFiles,
   rowRecords,
@@ -73,6 +74,25 @@ describe('a sweep in worker threads', () => {
     expect(csv[4].split(',').slice(0, 5)).toEqual(['3', '1', '2', '0', '2']);
     // the summary has one row per point with mean, sd and interval over the 2 seeds
     expect(results(one)[2].trim().split('\n')).toHaveLength(16);
+  });
+
+  it('tells when the seeds made no difference (the exact trainer), and only then', () => {
+    const { rows } = readSweep(one);
+    expect(sameAcrossSeeds(rows)).toBe(true); // exact trainer, 2 seeds per point
+    const row = (point: number, metrics: (number | null)[]) => ({
+      run: 0,
+      point,
+      seed: 0,
+      values: [],
+      metrics,
+    });
+    expect(sameAcrossSeeds(rows.filter((r) => r.seed === rows[0].seed))).toBe(false); // one seed
+    expect(sameAcrossSeeds([row(0, [1, null]), row(0, [1, null]), row(1, [2, 3])])).toBe(true);
+    expect(
+      sameAcrossSeeds([row(0, [1, null]), row(0, [1, null]), row(1, [2, 3]), row(1, [2, 4])]),
+    ).toBe(false);
+    expect(sameAcrossSeeds([row(0, [0]), row(0, [-0])])).toBe(true); // the same number
+    expect(sameAcrossSeeds([row(0, [0]), row(0, [null])])).toBe(false);
   });
 
   it('gives byte-identical results with 2 workers and a different chunking', async () => {

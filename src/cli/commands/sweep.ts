@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { fnv1a, runSweep } from '../../node/sweep.ts';
+import { fnv1a, runSweep, sameAcrossSeeds } from '../../node/sweep.ts';
 import { displayPath } from '../../node/load.ts';
 import { createProgress } from '../../node/progress.ts';
 import { InputError } from '../../scenario/errors.ts';
@@ -136,6 +136,10 @@ export function register(program: Command): void {
       process.stdout.write(
         `sweep${shardNote}: ${meta.progress.runs} runs (${ran} run now, ${resumed} resumed) in ${(elapsedMs / 1000).toFixed(1)} s → ${displayPath(join(out, 'results.csv'))}\n`,
       );
+      if (meta.plan.seeds.length > 1 && sameAcrossSeeds(outcome.rows))
+        process.stderr.write(
+          `note: each point's ${meta.plan.seeds.length} seeds gave the same values: the runs do not depend on the seed (the exact trainer is deterministic); for a spread across seeds, use a sampled trainer (e.g. --set trainer.kind=reinforce)\n`,
+        );
       if (charts.length) {
         // The chart renderer (vega, resvg) takes 0.3 – 0.4 s to load: only --chart loads it.
         const { writeSweepChart } = await import('../../node/what-if-charts.ts');

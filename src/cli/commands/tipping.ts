@@ -74,6 +74,10 @@ function describe(r: TippingResult): string {
         : []),
       `    per seed: ${r.crossings.map((c) => `${c.seed}: ${f(c.crossing.x, 5)}`).join(', ')}`,
     );
+    if (r.trainer === 'exact')
+      lines.push(
+        '    (the exact trainer is deterministic, so every seed gives the same crossing; a sampled trainer gives an interval)',
+      );
   }
   lines.push(
     r.analytic.unavailable
