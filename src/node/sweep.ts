@@ -156,6 +156,11 @@ export interface SweepOptions {
    */
   mainThreadHelps?: boolean;
   /**
+   * Checks of the planned sweep made before anything is run or written (the CLI's --chart
+   * metrics, say): an InputError here leaves nothing behind.
+   */
+  check?: (meta: SweepMeta) => void;
+  /**
    * Whether the threads format the result lines as they run the runs (default: for sweeps of up
    * to 100,000 runs; past that the main thread formats them at the end). Same bytes either way.
    */
@@ -196,6 +201,15 @@ export function rowRecords(meta: SweepMeta, rows: SweepRow[]): Record<string, nu
     meta.metrics.forEach((k, i) => (rec[k] = finite(r.metrics[i])));
     return rec;
   });
+}
+
+/** An InputError naming `flag` unless `metric` is one of the sweep's metrics. */
+export function checkSweepMetric(meta: SweepMeta, metric: string, flag: string): void {
+  if (!meta.metrics.includes(metric))
+    throw new InputError(
+      flag,
+      `"${metric}" is not among the sweep's metrics (${meta.metrics.join(', ')})`,
+    );
 }
 
 /**
@@ -645,6 +659,7 @@ async function sweepWith(
 ): Promise<SweepOutcome> {
   const workers = pool.workers;
   const { meta: planned, plan, src } = planSweep(o);
+  o.check?.(planned);
   const dir = o.out;
   await mkdir(dir, { recursive: true });
 

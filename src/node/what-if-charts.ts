@@ -15,9 +15,8 @@ import { parallelCoordinatesSpec } from '../charts/parallel-coordinates.ts';
 import { paretoFrontSpec } from '../charts/pareto-front.ts';
 import { sweepHeatmapSpec } from '../charts/sweep-heatmap.ts';
 import { tippingCurveSpec } from '../charts/tipping-curve.ts';
-import { InputError } from '../scenario/errors.ts';
 import { exportChart, type ExportedChart } from './render.ts';
-import { readSweep, rowRecords, type SweepMeta, type SweepRow } from './sweep.ts';
+import { checkSweepMetric, readSweep, rowRecords, type SweepMeta, type SweepRow } from './sweep.ts';
 import type { TippingResult } from './what-if.ts';
 
 /** Per point of a sweep: the axes' values and the metric's mean, lo and hi over seeds. */
@@ -95,11 +94,7 @@ export function sweepChartSpec(
   metric: string,
   threshold: number | null,
 ): { kind: string; spec: Spec } {
-  if (!meta.metrics.includes(metric))
-    throw new InputError(
-      '--chart',
-      `"${metric}" is not among the sweep's metrics (${meta.metrics.join(', ')})`,
-    );
+  checkSweepMetric(meta, metric, '--chart');
   const d = meta.plan.axes.length;
   if (d === 1) {
     return {

@@ -117,6 +117,21 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
     expect: ['--metrics', 'unknown metric "eval/sycophancyy"', 'eval/sycophancy'],
   },
   {
+    name: 'sweep --chart of a metric the sweep does not record (before any run)',
+    args: (o) => [
+      'sweep',
+      UPDATE,
+      ...FAST,
+      '--vary',
+      'mix.weights.thumbs=0:4:5',
+      '--chart',
+      'objective/entropy=0.5',
+      '--out',
+      o,
+    ],
+    expect: ['--chart', '"objective/entropy" is not among the sweep\'s metrics (eval/sycophancy'],
+  },
+  {
     name: '--subject-to without an operator',
     args: () => [
       'tune',

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { fnv1a, runSweep, sameAcrossSeeds } from '../../node/sweep.ts';
+import { checkSweepMetric, fnv1a, runSweep, sameAcrossSeeds } from '../../node/sweep.ts';
 import { displayPath } from '../../node/load.ts';
 import { createProgress } from '../../node/progress.ts';
 import { InputError } from '../../scenario/errors.ts';
@@ -127,6 +127,8 @@ export function register(program: Command): void {
           shard,
           provenance: { command: ['rewardmix', ...process.argv.slice(2)].join(' '), workers },
           onProgress: (p) => progress.update(p),
+          // A --chart metric the sweep does not record fails now, not after the runs.
+          check: (meta) => charts.forEach((c) => checkSweepMetric(meta, c.metric, '--chart')),
         });
       } finally {
         progress.stop();
