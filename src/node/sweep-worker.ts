@@ -130,7 +130,8 @@ async function runShared(
     h.plan.axes.map((a) => a.path),
     h.metrics,
     s.format,
-    Math.ceil((1.25 * N) / s.threads),
+    // about this thread's share of the runs (a few more), or the most a task of `limit` chunks takes
+    Math.min(Math.ceil((1.25 * N) / s.threads), limit * s.chunk),
   );
   let pending: number[] = [];
   let lastFlush = performance.now();

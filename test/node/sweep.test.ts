@@ -250,12 +250,14 @@ describe('the journal', () => {
         fc.integer({ min: 0, max: 4 }),
         fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.array(value, { minLength: 7 }))),
         fc.boolean(),
-        (P, M, list, format) => {
+        fc.integer({ min: 0, max: 40 }),
+        (P, M, list, format, hint) => {
           // Axes' paths and metric keys that JSON and UTF-8 must carry over: quotes, non-ASCII.
           const paths = ['mix.weights.thumbs', 'params."q"', 'mix.weights.é'].slice(0, P);
           const metrics = ['a', 'eval/sycophancy', 'b\\', '€'].slice(0, M);
           const fmt = new RowFormatter(paths, metrics);
-          const bytes = new RowBytesFormatter(paths, metrics, format);
+          // A guess of the row count, short of the rows or not: room made, then grown past it.
+          const bytes = new RowBytesFormatter(paths, metrics, format, hint);
           let journal = '';
           const want: { csv: string; json: string; summary: string }[] = [];
           for (const [k, [run, point, seed, xs]] of list.entries()) {
@@ -280,6 +282,7 @@ describe('the journal', () => {
             return;
           }
           expect(Array.from(b.index)).toEqual(list.map((_, k) => 100 + k));
+          expect(b.csv.buffer instanceof SharedArrayBuffer).toBe(true); // handed over, not copied
           for (let k = 0; k < list.length; k++)
             for (const f of ['csv', 'json', 'summary'] as const)
               expect(utf8(rowLine(b, f, k))).toBe(want[k][f] + '\n');
@@ -464,24 +467,29 @@ describe('the results files', () => {
     }
   });
 
-  it("a thread's lines as bytes: UTF-8, each line and its end, past the first buffer", () => {
-    const w = new RowBytesWriter();
-    const lines: string[] = [];
-    for (let i = 0; i < 400; i++) {
-      const t = {
-        csv: `${i},é,${'x'.repeat(i % 97)}`,
-        json: `{"ü":${i},"€":"${'y'.repeat(i)}"}`,
-        summary: `${i}`,
-      };
-      lines.push(t.json);
-      expect(w.add(1000 + i, t)).toBe(i);
-    }
-    const b = w.take();
-    expect(Array.from(b.index.slice(0, 3))).toEqual([1000, 1001, 1002]);
-    expect(b.json.length).toBeGreaterThan(1 << 14); // grown past the first buffer
-    for (let k = 0; k < lines.length; k++)
-      expect(Buffer.from(rowLine(b, 'json', k)).toString('utf8')).toBe(lines[k] + '\n');
-    expect(Buffer.from(b.json).toString('utf8')).toBe(lines.join('\n') + '\n');
-    expect(Buffer.from(rowLine(b, 'csv', 3)).toString('utf8')).toBe('3,é,xxx\n');
-  });
+  it.each([false, true])(
+    "a thread's lines as bytes: UTF-8, each line and its end, past the first buffer (shared: %s)",
+    (shared) => {
+      const w = new RowBytesWriter(shared);
+      const lines: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        const t = {
+          csv: `${i},é,${'x'.repeat(i % 97)}`,
+          json: `{"ü":${i},"€":"${'y'.repeat(i)}"}`,
+          summary: `${i}`,
+        };
+        lines.push(t.json);
+        expect(w.add(1000 + i, t)).toBe(i);
+      }
+      const b = w.take();
+      // Shared: the bytes stay in a SharedArrayBuffer, which a thread hands over without a copy.
+      expect(b.json.buffer instanceof SharedArrayBuffer).toBe(shared);
+      expect(Array.from(b.index.slice(0, 3))).toEqual([1000, 1001, 1002]);
+      expect(b.json.length).toBeGreaterThan(1 << 14); // grown past the first buffer
+      for (let k = 0; k < lines.length; k++)
+        expect(Buffer.from(rowLine(b, 'json', k)).toString('utf8')).toBe(lines[k] + '\n');
+      expect(Buffer.from(b.json).toString('utf8')).toBe(lines.join('\n') + '\n');
+      expect(Buffer.from(rowLine(b, 'csv', 3)).toString('utf8')).toBe('3,é,xxx\n');
+    },
+  );
 });
