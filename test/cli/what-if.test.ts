@@ -8,6 +8,16 @@ import { parseSubjectTo } from '../../src/cli/what-if-args.ts';
 import { rewardmix, ROOT, tempDir, UPDATE } from './helpers.ts';
 
 const FAST = ['--set', 'start.steps=200', '--set', 'trainer.steps=20'];
+/** A 5-run sweep of the thumbs weight into `out`, with `more` arguments. */
+const sweep5 = (out: string, ...more: string[]) => [
+  'sweep',
+  UPDATE,
+  '--vary',
+  'mix.weights.thumbs=0:4:5',
+  ...more,
+  '--out',
+  out,
+];
 
 const bad: { name: string; args: (out: string) => string[]; expect: (string | RegExp)[] }[] = [
   {
@@ -47,44 +57,17 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
   },
   {
     name: '--shard 0/4',
-    args: (o) => [
-      'sweep',
-      UPDATE,
-      '--vary',
-      'mix.weights.thumbs=0:4:5',
-      '--shard',
-      '0/4',
-      '--out',
-      o,
-    ],
+    args: (o) => sweep5(o, '--shard', '0/4'),
     expect: ['--shard', 'found "0/4", expected i/n with integers 1 ≤ i ≤ n'],
   },
   {
     name: '--shard 5/4',
-    args: (o) => [
-      'sweep',
-      UPDATE,
-      '--vary',
-      'mix.weights.thumbs=0:4:5',
-      '--shard',
-      '5/4',
-      '--out',
-      o,
-    ],
+    args: (o) => sweep5(o, '--shard', '5/4'),
     expect: ['--shard', 'found "5/4"'],
   },
   {
     name: '--shard half',
-    args: (o) => [
-      'sweep',
-      UPDATE,
-      '--vary',
-      'mix.weights.thumbs=0:4:5',
-      '--shard',
-      'half',
-      '--out',
-      o,
-    ],
+    args: (o) => sweep5(o, '--shard', 'half'),
     expect: ['--shard', 'found "half"'],
   },
   {
@@ -103,32 +86,12 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
   },
   {
     name: 'an unknown metric',
-    args: (o) => [
-      'sweep',
-      UPDATE,
-      ...FAST,
-      '--vary',
-      'mix.weights.thumbs=0:4:5',
-      '--metrics',
-      'eval/sycophancyy',
-      '--out',
-      o,
-    ],
+    args: (o) => sweep5(o, ...FAST, '--metrics', 'eval/sycophancyy'),
     expect: ['--metrics', 'unknown metric "eval/sycophancyy"', 'eval/sycophancy'],
   },
   {
     name: 'sweep --chart of a metric the sweep does not record (before any run)',
-    args: (o) => [
-      'sweep',
-      UPDATE,
-      ...FAST,
-      '--vary',
-      'mix.weights.thumbs=0:4:5',
-      '--chart',
-      'objective/entropy=0.5',
-      '--out',
-      o,
-    ],
+    args: (o) => sweep5(o, ...FAST, '--chart', 'objective/entropy=0.5'),
     expect: ['--chart', '"objective/entropy" is not among the sweep\'s metrics (eval/sycophancy'],
   },
   {
