@@ -138,7 +138,7 @@ export function register(program: Command): void {
       process.stdout.write(
         `sweep${shardNote}: ${meta.progress.runs} runs (${ran} run now, ${resumed} resumed) in ${(elapsedMs / 1000).toFixed(1)} s → ${displayPath(join(out, 'results.csv'))}\n`,
       );
-      if (meta.plan.seeds.length > 1 && sameAcrossSeeds(outcome.rows))
+      if (!flags.quiet && meta.plan.seeds.length > 1 && sameAcrossSeeds(outcome.rows))
         process.stderr.write(
           `note: each point's ${meta.plan.seeds.length} seeds gave the same values: the runs do not depend on the seed (the exact trainer is deterministic); for a spread across seeds, use a sampled trainer (e.g. --set trainer.kind=reinforce)\n`,
         );
