@@ -2,7 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregateRows, mean, sd, summarize } from '../../src/engine/analysis/aggregate.ts';
-import { dominates, paretoFront, type Objective } from '../../src/engine/analysis/pareto.ts';
+import {
+  dominates,
+  paretoFront,
+  type Objective,
+  type Sense,
+} from '../../src/engine/analysis/pareto.ts';
 
 describe('summaries over seeds', () => {
   it('mean and sample standard deviation', () => {
@@ -60,20 +65,34 @@ describe('Pareto front', () => {
     expect(paretoFront(rows, objectives)).toEqual([0, 1, 4, 5]);
   });
 
-  it('equals the brute-force definition on random data', () => {
-    const point = fc.record({
-      up: fc.integer({ min: 0, max: 8 }),
-      syc: fc.integer({ min: 0, max: 8 }),
-      acc: fc.integer({ min: 0, max: 3 }),
+  it('equals the brute-force definition on random data, for 1 to 4 objectives', () => {
+    // Few distinct values, so ties and duplicates are common; some missing or non-finite.
+    const value = fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: -4, max: 4 }) },
+      // null: a run's missing value, as `rewardmix pareto` passes it
+      { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -0, 0.5, null as unknown as number) },
+    );
+    const point = fc.record({ up: value, syc: value, acc: value, kl: value });
+    const objective = fc.record({
+      key: fc.constantFrom('up', 'syc', 'acc', 'kl', 'none'),
+      sense: fc.constantFrom<Sense>('max', 'min'),
     });
     fc.assert(
-      fc.property(fc.array(point, { maxLength: 60 }), (rows) => {
-        const objs: Objective[] = [...objectives, { key: 'acc', sense: 'max' }];
-        const brute = rows
-          .map((_, i) => i)
-          .filter((i) => !rows.some((r) => dominates(r, rows[i], objs)));
-        expect(paretoFront(rows, objs)).toEqual(brute);
-      }),
+      fc.property(
+        fc.array(point, { maxLength: 80 }),
+        fc.array(objective, { minLength: 1, maxLength: 4 }),
+        (rows, objs) => {
+          const finite = (r: Record<string, number>) =>
+            objs.every((o) => Number.isFinite(r[o.key]));
+          const brute = rows
+            .map((_, i) => i)
+            .filter(
+              (i) => finite(rows[i]) && !rows.some((r) => finite(r) && dominates(r, rows[i], objs)),
+            );
+          expect(paretoFront(rows, objs)).toEqual(brute);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -50,9 +50,9 @@ export function register(program: Command): void {
           '--objectives',
           `${missing.map((o) => `"${o.key}"`).join(', ')} not recorded by this sweep; it has: ${meta.metrics.join(', ')}`,
         );
-      const records = rowRecords(meta, rows).map((r) =>
-        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? NaN : v])),
-      );
+      // A missing value (null) is not a finite number, so a run missing an objective is left
+      // out of the front, as a non-finite one is (paretoFront).
+      const records = rowRecords(meta, rows) as Record<string, number>[];
       const front = paretoRows(records, objectives);
       const cols = [
         'run',
