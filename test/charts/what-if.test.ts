@@ -111,6 +111,38 @@ describe.each(Object.keys(builders))('%s', (name) => {
   });
 });
 
+describe('the sweep heatmap', () => {
+  it('draws each cell half a pixel over its neighbours (no seams), and no further than the grid', async () => {
+    const svg = await renderSvg(builders['sweep-heatmap']());
+    const group = svg.slice(svg.indexOf('class="mark-rect role-mark'));
+    const cells = [
+      ...group
+        .slice(0, group.indexOf('</g>'))
+        .matchAll(/d="M([\d.-]+),([\d.-]+)h([\d.]+)v([\d.]+)/g),
+    ].map((m) => ({ x: +m[1], y: +m[2], w: +m[3], h: +m[4] }));
+    expect(cells.length).toBe(inputs['sweep-heatmap'].cells.length);
+    const rows = new Map<number, typeof cells>();
+    for (const c of cells) rows.set(c.y, [...(rows.get(c.y) ?? []), c]);
+    const width = Math.max(...cells.map((c) => c.x + c.w));
+    expect(width).toBeCloseTo(560, 6); // the plot's width: the last column ends at the grid's edge
+    for (const row of rows.values()) {
+      row.sort((a, b) => a.x - b.x);
+      for (let i = 0; i + 1 < row.length; i++) {
+        const overlap = row[i].x + row[i].w - row[i + 1].x;
+        expect(overlap).toBeGreaterThan(0.45);
+        expect(overlap).toBeLessThan(0.55);
+      }
+    }
+    // rows too: each cell reaches half a pixel into the row above it (y grows downwards)
+    const ys = [...rows.keys()].sort((a, b) => a - b);
+    expect(ys[0]).toBeCloseTo(0, 6); // the top row ends at the grid's edge too
+    for (let i = 0; i + 1 < ys.length; i++) {
+      const upper = rows.get(ys[i])![0];
+      expect(ys[i + 1] - (upper.y + upper.h)).toBeLessThan(-0.45);
+    }
+  });
+});
+
 describe('the tipping contour', () => {
   it('on a linear field is the straight line where it equals the level', () => {
     const cells = [];
