@@ -37,8 +37,18 @@ export function parallelCoordinatesSpec(
   });
   // Long rows (one per line and axis), normalized per axis here rather than with transforms:
   // scenario paths hold dots, which vega-lite fields would read as nesting.
+  // Lines drawn in order of the metric, the highest last (on top): where many lines cross, the
+  // runs with the most of it stay visible. `line` is still the run's place in the input.
+  const order = input.rows.map((_, i) => i);
+  const m = (i: number) => input.rows[i][input.metric];
+  order.sort(
+    (a, b) =>
+      (Number.isFinite(m(a)) ? m(a) : -Infinity) - (Number.isFinite(m(b)) ? m(b) : -Infinity) ||
+      a - b,
+  );
   const rows: Row[] = [];
-  input.rows.forEach((r, line) => {
+  order.forEach((line) => {
+    const r = input.rows[line];
     axes.forEach((k, i) => {
       const { min, max } = ranges[i];
       const v = r[k];
@@ -65,6 +75,10 @@ export function parallelCoordinatesSpec(
     axis: { format: '.0%', grid: false },
     scale: { domain: [0, 1] },
   };
+  // Many lines are drawn fainter, so that where they bunch shows; a few as before.
+  const n = Math.max(1, input.rows.length);
+  const lineOpacity = sig(Math.min(0.55, Math.max(0.08, 4.3 / Math.sqrt(n))), 2);
+  const pointOpacity = sig(Math.min(0.8, Math.max(0.1, 6.2 / Math.sqrt(n))), 2);
   const layer: Json[] = [
     {
       mark: { type: 'rule', color: '#888888', strokeWidth: 1 },
@@ -72,7 +86,8 @@ export function parallelCoordinatesSpec(
       encoding: { x, y: { datum: 0 }, y2: { datum: 1 } },
     },
     {
-      mark: { type: 'line', strokeWidth: 1.2, opacity: 0.55 },
+      // strokeOpacity rather than opacity, which the legend's gradient would take too
+      mark: { type: 'line', strokeWidth: 1.2, strokeOpacity: lineOpacity },
       encoding: {
         x,
         y,
@@ -86,17 +101,25 @@ export function parallelCoordinatesSpec(
       },
     },
     {
-      mark: { type: 'point', size: 14, filled: true, opacity: 0.8 },
+      // Points outlined in the lines' colour (the colour channel, as the lines): one legend,
+      // drawn as a gradient; filled points would add a fill legend, and a legend of fill and
+      // stroke together is drawn as symbols.
+      mark: {
+        type: 'point',
+        size: 12,
+        filled: false,
+        strokeWidth: 2,
+        strokeOpacity: pointOpacity,
+        opacity: 1, // not the default of points (0.7), which the legend would take
+      },
       encoding: {
         x,
         y,
-        // The lines' gradient legend is the one shown (a point layer would add a symbol legend).
         color: {
           field: 'metric',
           type: 'quantitative',
           title: input.metric,
           scale: { scheme: 'viridis' },
-          legend: null,
         },
         tooltip: [
           tip('line', 'Point', 'quantitative', 'd'),
@@ -107,18 +130,27 @@ export function parallelCoordinatesSpec(
       },
     },
   ];
-  const rangeText = axes
+  // The axes' ranges, as many to a line as fit the plot's width (about 6.5 px a character), so
+  // the subtitle does not make the chart wider than its plot.
+  const width = Math.max(theme.width, axes.length * 120);
+  const subtitle: string[] = [];
+  axes
     .map((k, i) => `${k} ${sig(ranges[i].min, 3)}–${sig(ranges[i].max, 3)}`)
-    .join('; ');
+    .forEach((part, i) => {
+      const line = subtitle.length ? subtitle[subtitle.length - 1] : '';
+      if (i > 0 && (line + '; ' + part).length * 6.5 <= width)
+        subtitle[subtitle.length - 1] = `${line}; ${part}`;
+      else subtitle.push(i === 0 ? `Axis ranges: ${part}` : part);
+    });
   const base = baseSpec(theme, {
     title: `${metricTitle(input.metric)} across ${input.dimensions.length} parameters`,
-    subtitle: `Axis ranges: ${rangeText}`,
+    subtitle,
     description: `Parallel coordinates of ${input.rows.length} sweep points over ${input.dimensions.join(', ')} and ${input.metric}, each axis scaled to its range, lines coloured by ${input.metric}.`,
   });
   return asSpec({
     ...base,
     data: { values: rows },
-    width: Math.max(theme.width, axes.length * 120),
+    width,
     height: theme.height,
     layer,
   });

@@ -111,6 +111,52 @@ describe.each(Object.keys(builders))('%s', (name) => {
   });
 });
 
+describe('parallel coordinates', () => {
+  const rowsOf = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      'mix.weights.thumbs': (i * 37) % 101,
+      'mix.weights.memory': (i * 53) % 97,
+      'params.approvalBias': (i * 11) % 89,
+      'eval/sycophancy': ((i * 29) % 83) / 100,
+    }));
+  const specOf = (n: number) =>
+    parallelCoordinatesSpec({
+      dimensions: ['mix.weights.thumbs', 'mix.weights.memory', 'params.approvalBias'],
+      metric: 'eval/sycophancy',
+      rows: rowsOf(n),
+    }) as unknown as {
+      title: { subtitle: string[] };
+      width: number;
+      data: { values: { line: number; metric: number }[] };
+      layer: { mark: { strokeOpacity?: number } }[];
+    };
+
+  it('has a gradient legend of the metric (the lines and points share it)', async () => {
+    const svg = await renderSvg(specOf(60) as unknown as Spec);
+    expect(svg).toMatch(/aria-label="Gradient legend titled 'eval\/sycophancy' for stroke color/);
+  });
+
+  it('draws the lines in order of the metric, the highest on top, fainter when there are many', () => {
+    const few = specOf(60);
+    const metrics = few.data.values.map((r) => r.metric);
+    expect(metrics).toEqual([...metrics].sort((a, b) => a - b));
+    expect(new Set(few.data.values.map((r) => r.line)).size).toBe(60); // every run, once
+    const opacity = (n: number) => specOf(n).layer[1].mark.strokeOpacity!;
+    expect(opacity(60)).toBe(0.55);
+    expect(opacity(5000)).toBeLessThan(0.1);
+  });
+
+  it("wraps the axes' ranges so the subtitle is no wider than the plot", () => {
+    const spec = specOf(60);
+    expect(spec.title.subtitle.length).toBeGreaterThan(1);
+    for (const line of spec.title.subtitle)
+      expect(line.length * 6.5).toBeLessThanOrEqual(spec.width);
+    expect(spec.title.subtitle.join('; ')).toMatch(
+      /^Axis ranges: mix\.weights\.thumbs 0–100; .*eval\/sycophancy 0–0\.82$/,
+    );
+  });
+});
+
 describe('the sweep heatmap', () => {
   it('draws each cell half a pixel over its neighbours (no seams), and no further than the grid', async () => {
     const svg = await renderSvg(builders['sweep-heatmap']());
