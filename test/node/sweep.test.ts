@@ -363,6 +363,53 @@ describe('resume after SIGKILL (the CLI)', () => {
       .map((l) => JSON.parse(l).run as number);
     expect(new Set(runs).size).toBe(runs.length); // no duplicates in the journal either
   }, 180_000);
+
+  it('interrupted (SIGINT, SIGTERM), says how many runs are journaled and how to go on', async () => {
+    const base = tempDir('rewardmix-int-');
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      const out = join(base, signal);
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, 'bin/rewardmix.mjs'),
+          'sweep',
+          UPDATE,
+          '--vary',
+          'mix.weights.thumbs=0:4:100',
+          '--vary',
+          'mix.weights.memory=0:2:100',
+          '--workers',
+          '2',
+          '--quiet',
+          '--out',
+          out,
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+      const journal = join(out, 'journal.jsonl');
+      const lines = () =>
+        existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').length - 1 : 0;
+      const t0 = Date.now();
+      while (lines() < 300 && Date.now() - t0 < 50_000) await new Promise((r) => setTimeout(r, 10));
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      const m =
+        /sweep interrupted \((SIG\w+)\) with at least (\d+) of 10000 runs done and journaled in .+; run the same command again to go on from there/.exec(
+          stderr,
+        );
+      expect(m?.[1]).toBe(signal);
+      // the count said is what the journal holds at least (it is read a few times a second)
+      expect(Number(m![2])).toBeLessThanOrEqual(lines());
+      expect(lines()).toBeLessThan(10000);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
 });
 
 describe('the results files', () => {

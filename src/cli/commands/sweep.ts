@@ -112,6 +112,22 @@ export function register(program: Command): void {
           `${basename(scenario, extname(scenario))}-${fnv1a(JSON.stringify([axes, sample, n, seeds, flags.set ?? [], shard]))}`,
         );
       const progress = createProgress('sweep', { quiet: flags.quiet });
+      // Interrupted (Ctrl-C, or a scheduler's SIGTERM): every run done so far is in the journal,
+      // so the sweep says so and how to go on, and exits as the signal would have.
+      let latest = { done: 0, total: 0 };
+      const interrupted = (signal: NodeJS.Signals, code: number) => () => {
+        progress.stop();
+        process.stderr.write(
+          latest.total === 0
+            ? `rewardmix: sweep interrupted (${signal}) before its runs began; run the same command again to start it\n`
+            : `rewardmix: sweep interrupted (${signal}) with at least ${latest.done} of ${latest.total} runs done and journaled in ${displayPath(out)}; run the same command again to go on from there\n`,
+        );
+        process.exit(code);
+      };
+      const onInt = interrupted('SIGINT', 130);
+      const onTerm = interrupted('SIGTERM', 143);
+      process.once('SIGINT', onInt);
+      process.once('SIGTERM', onTerm);
       let outcome;
       try {
         outcome = await runSweep({
@@ -126,12 +142,17 @@ export function register(program: Command): void {
           out,
           shard,
           provenance: { command: ['rewardmix', ...process.argv.slice(2)].join(' '), workers },
-          onProgress: (p) => progress.update(p),
+          onProgress: (p) => {
+            latest = p;
+            progress.update(p);
+          },
           // A --chart metric the sweep does not record fails now, not after the runs.
           check: (meta) => charts.forEach((c) => checkSweepMetric(meta, c.metric, '--chart')),
         });
       } finally {
         progress.stop();
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
       }
       const { meta, ran, resumed, elapsedMs } = outcome;
       const shardNote = meta.shard ? ` (shard ${meta.shard.index}/${meta.shard.count})` : '';
