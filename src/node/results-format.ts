@@ -202,12 +202,12 @@ const HEX = '0123456789abcdef';
 const text = (x: number): string => (Number.isFinite(x) ? String(x) : '');
 
 /**
- * RowFormatter's lines and the journal's line (src/node/journal.ts `journalLineOf`) of a row,
+ * RowFormatter's lines and the journal's line (src/node/journal.ts `journalLine`) of a row,
  * written straight into bytes: each number made into text once, and its characters copied where
  * they go, with no string built per line. This is what a sweep thread does once per run, and
  * for a weight run (a few hundred microseconds) building three lines and a journal line as
  * strings and encoding them again took several percent of the run. The bytes are the same as
- * RowFormatter's and journalLineOf's (test/node/sweep.test.ts).
+ * RowFormatter's and journalLine's (test/node/sweep.test.ts).
  */
 export class RowBytesFormatter extends RowBytesWriter {
   /** Journal lines written since the last `takeJournal`. */
