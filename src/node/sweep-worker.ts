@@ -119,7 +119,9 @@ async function runShared(
   const own = journal ? null : new Journal(s.journal);
   const out = journal ?? own!;
   const errors: RunError[] = [];
-  Atomics.add(ctl, SHARED.started, 1);
+  // A worker thread says it has started; the main thread, running a chunk while they start
+  // (it passes its own journal), does not count.
+  if (!journal) Atomics.add(ctl, SHARED.started, 1);
   // Time in the runs themselves, against the task's: what the sharing costs, measured where it
   // is spent (a ratio of two times of one thread, whatever the core's speed meanwhile).
   let runs = 0;

@@ -171,6 +171,8 @@ export interface SweepOutcome {
   dir: string;
   meta: SweepMeta;
   rows: SweepRow[];
+  /** The kind of trainer the runs use (the scenario's, after `sets`). */
+  trainer: string;
   /** Runs done by this process, and found already done in the journal. */
   ran: number;
   resumed: number;
@@ -860,6 +862,7 @@ async function sweepWith(
       dir,
       meta,
       rows,
+      trainer: src.base.trainer.kind,
       ran: total - resumed,
       resumed,
       elapsedMs: end - t0,

@@ -136,24 +136,45 @@ describe('parallel coordinates', () => {
     expect(svg).toMatch(/aria-label="Gradient legend titled 'eval\/sycophancy' for stroke color/);
   });
 
-  it('draws the lines in order of the metric, the highest on top, fainter when there are many', () => {
+  it('draws the lines in order of the metric, the highest on top, fainter when there are many', async () => {
     const few = specOf(60);
-    const metrics = few.data.values.map((r) => r.metric);
-    expect(metrics).toEqual([...metrics].sort((a, b) => a - b));
     expect(new Set(few.data.values.map((r) => r.line)).size).toBe(60); // every run, once
+    // The order drawn, from the rendered SVG: each line's path names its metric value.
+    const svg = await renderSvg(few as unknown as Spec);
+    const drawn = [
+      ...svg.matchAll(
+        /aria-label="[^"]*eval\/sycophancy: ([\d.]+); line: \d+" role="graphics-symbol" aria-roledescription="line mark"/g,
+      ),
+    ].map((m) => Number(m[1]));
+    expect(drawn).toHaveLength(60);
+    expect(drawn).toEqual([...drawn].sort((a, b) => a - b));
+    expect(drawn[0]).toBeLessThan(drawn[59]);
     const opacity = (n: number) => specOf(n).layer[1].mark.strokeOpacity!;
     expect(opacity(60)).toBe(0.55);
     expect(opacity(5000)).toBeLessThan(0.1);
   });
 
-  it("wraps the axes' ranges so the subtitle is no wider than the plot", () => {
+  it("wraps the axes' ranges so the subtitle is no wider than the plot, whatever the font size", async () => {
     const spec = specOf(60);
     expect(spec.title.subtitle.length).toBeGreaterThan(1);
-    for (const line of spec.title.subtitle)
-      expect(line.length * 6.5).toBeLessThanOrEqual(spec.width);
     expect(spec.title.subtitle.join('; ')).toMatch(
       /^Axis ranges: mix\.weights\.thumbs 0–100; .*eval\/sycophancy 0–0\.82$/,
     );
+    // Measured on the rendered chart: no wider than with no subtitle at all.
+    const input = {
+      dimensions: ['mix.weights.thumbs', 'mix.weights.memory', 'params.approvalBias'],
+      metric: 'eval/sycophancy',
+      rows: rowsOf(60),
+    };
+    const widthOf = (svg: string) => Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
+    for (const fontSize of [12, 24]) {
+      const withTitles = parallelCoordinatesSpec(input, { fontSize });
+      const bare = JSON.parse(JSON.stringify(withTitles)) as { title: { subtitle?: unknown } };
+      delete bare.title.subtitle;
+      expect(widthOf(await renderSvg(withTitles))).toBeLessThanOrEqual(
+        widthOf(await renderSvg(bare as unknown as Spec)),
+      );
+    }
   });
 });
 

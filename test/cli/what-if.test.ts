@@ -226,13 +226,23 @@ describe('answers', () => {
     const exact = await sweep('exact');
     expect(exact.code).toBe(0);
     expect(exact.stderr).toMatch(
-      /note: each point's 2 seeds gave the same values: the runs do not depend on the seed/,
+      /note: each point's 2 seeds gave the same values: the exact trainer is deterministic/,
     );
     // --quiet drops notes (the sweep, complete, is only read back)
     expect((await sweep('exact', '--quiet')).stderr).not.toMatch(/note:/);
     const sampled = await sweep('reinforce', '--set', 'trainer.kind=reinforce');
     expect(sampled.code).toBe(0);
     expect(sampled.stderr).not.toMatch(/note:/);
+    // a sampled trainer that does not train: the same values, but not for the exact trainer's reason
+    const still = await sweep(
+      'still',
+      '--set',
+      'trainer.kind=reinforce',
+      '--set',
+      'trainer.steps=0',
+    );
+    expect(still.stderr).toMatch(/note: each point's 2 seeds gave the same values\n/);
+    expect(still.stderr).not.toMatch(/exact trainer/);
 
     const t = await rewardmix([
       'tipping',

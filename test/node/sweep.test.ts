@@ -13,6 +13,7 @@ import {
   journalLine,
   mergeSweeps,
   parseJournalLine,
+  planSweep,
   createSweepPool,
   readSweep,
   recoverJournal,
@@ -32,6 +33,9 @@ import {
   RowFormatter,
   rowLine,
 } from '../../src/node/results-format.ts';
+import { Journal } from '../../src/node/journal.ts';
+import { SHARED, SHARED_CONTROL_LENGTH, type SharedRuns } from '../../src/node/sweep-shared.ts';
+import runTask from '../../src/node/sweep-worker.ts';
 import { createRunner, loadSource } from '../../src/node/what-if.ts';
 import { ROOT, rewardmix, tempDir, UPDATE } from '../cli/helpers.ts';
 
@@ -117,6 +121,35 @@ describe('a sweep in worker threads', () => {
     expect(lines.pop()).toBe('');
     const runs = lines.map((l) => parseJournalLine(l, 5)?.run);
     expect(runs.slice().sort((a, b) => a! - b!)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it('counts a worker thread as started, not this thread running a chunk while they start', async () => {
+    // The main thread helps while `started` < workers: its own chunks must not end that early.
+    const dir = tempDir('rewardmix-started-');
+    const { meta, plan, src } = planSweep(opts(join(dir, 'out')));
+    const setup = { base: src.base, raw: src.raw, source: src.source, plan, metrics: meta.metrics };
+    const shared = (): SharedRuns => ({
+      control: new SharedArrayBuffer(4 * SHARED_CONTROL_LENGTH),
+      todo: new SharedArrayBuffer(0),
+      values: new SharedArrayBuffer(0),
+      done: new SharedArrayBuffer(0),
+      chunk: 1,
+      journal: join(dir, 'journal.jsonl'),
+      format: false,
+      threads: 1,
+    });
+    const started = (s: SharedRuns) => Atomics.load(new Int32Array(s.control), SHARED.started);
+    const here = shared();
+    const journal = new Journal(here.journal);
+    try {
+      await runTask({ key: 'k', setup, runs: [], shared: here, limit: 1 }, journal);
+    } finally {
+      journal.close();
+    }
+    expect(started(here)).toBe(0); // this thread, with its own journal
+    const thread = shared();
+    await runTask({ key: 'k', runs: [], shared: thread });
+    expect(started(thread)).toBe(1); // as a worker thread runs it
   });
 
   it('a pool kept for several sweeps gives the same bytes; a worker without the setup asks for it', async () => {

@@ -3,6 +3,7 @@
  * parallel worker threads, resumably (docs/what-if.md, "Sweeps").
  */
 import type { Command } from 'commander';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { checkSweepMetric, fnv1a, runSweep, sameAcrossSeeds } from '../../node/sweep.ts';
@@ -117,6 +118,18 @@ export function register(program: Command): void {
       let latest = { done: 0, total: 0 };
       const interrupted = (signal: NodeJS.Signals, code: number) => () => {
         progress.stop();
+        // What the threads have written to the journal goes to disk before the count is said
+        // (an fsync flushes the file whichever descriptor wrote it).
+        try {
+          const fd = openSync(join(out, 'journal.jsonl'), 'r');
+          try {
+            fsyncSync(fd);
+          } finally {
+            closeSync(fd);
+          }
+        } catch {
+          // no journal yet: nothing to flush
+        }
         process.stderr.write(
           latest.total === 0
             ? `rewardmix: sweep interrupted (${signal}) before its runs began; run the same command again to start it\n`
@@ -161,7 +174,9 @@ export function register(program: Command): void {
       );
       if (!flags.quiet && meta.plan.seeds.length > 1 && sameAcrossSeeds(outcome.rows))
         process.stderr.write(
-          `note: each point's ${meta.plan.seeds.length} seeds gave the same values: the runs do not depend on the seed (the exact trainer is deterministic); for a spread across seeds, use a sampled trainer (e.g. --set trainer.kind=reinforce)\n`,
+          outcome.trainer === 'exact'
+            ? `note: each point's ${meta.plan.seeds.length} seeds gave the same values: the exact trainer is deterministic, so the runs do not depend on the seed; for a spread across seeds, use a sampled trainer (e.g. --set trainer.kind=reinforce)\n`
+            : `note: each point's ${meta.plan.seeds.length} seeds gave the same values\n`,
         );
       if (charts.length) {
         // The chart renderer (vega, resvg) takes 0.3 – 0.4 s to load: only --chart loads it.
