@@ -14,9 +14,8 @@
  * runs them, writes their values into the shared table, formats their result lines, appends
  * their journal lines itself, marks them done, and takes more until none are left. So the
  * threads share the work to the last chunk, and nothing passes between threads per run or per
- * chunk: the main thread only waits. A task
- * with `runs` instead (the benchmark's baseline, bench/single-worker.mjs) runs those and answers
- * with their values.
+ * chunk: the main thread only waits. A task with `runs` instead (the benchmark's baseline,
+ * bench/single-worker.mjs) runs those and answers with their values.
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { plannedRun, runOverrides, type Plan } from '../engine/analysis/plan.ts';
@@ -102,7 +101,8 @@ function runOneOrLoad(
 /**
  * Takes chunks of runs off the shared counter until none are left, the sweep is stopped, or
  * `limit` chunks were taken. `journal`: the caller's (the main thread keeps one open across its
- * calls); without it the worker opens its own for the task and closes (and flushes) it at the end.
+ * calls); without it the worker opens its own for the task and closes it at the end (the main
+ * thread flushes the file to disk for every thread).
  */
 async function runShared(
   h: Held,
