@@ -23,7 +23,9 @@ export function rewardmix(args: string[], cwd = ROOT): Promise<CliResult> {
       { cwd, env: { ...process.env, REWARDMIX_DEBUG: '' }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        done({ code, stdout, stderr });
+        // a process ended by a signal has no exit code: say which, for a failing test to show
+        const signal = err?.signal ? `\n(ended by ${err.signal})` : '';
+        done({ code, stdout, stderr: stderr + signal });
       },
     );
   });
