@@ -530,6 +530,7 @@ export function createSweepPool(workers: number, options: { compiler?: boolean }
     idleTimeout: 1000,
     workerData: { preloadCompiler: options.compiler === true },
   });
+  const stopping = guardPoolErrors(pool);
   return {
     workers: n,
     run: (task) => pool.run(task) as Promise<SweepTaskResult>,
@@ -539,7 +540,30 @@ export function createSweepPool(workers: number, options: { compiler?: boolean }
         Array.from({ length: n }, () => pool.run({ key: '', runs: [] } satisfies SweepTask)),
       );
     },
-    destroy: () => pool.destroy(),
+    destroy: () => {
+      stopping();
+      return pool.destroy();
+    },
+  };
+}
+
+/**
+ * piscina re-emits a thread's error that no task waits for (a thread that fails while it starts,
+ * say) as the pool's 'error' event, which with no listener ends the process with exit code 1.
+ * While the sweep runs, that must still surface, so the listener throws it as before. Once the
+ * pool is being stopped (the runs are done, or an error such as bad input is on its way to the
+ * user), a thread cut short while it loads has nothing left to say and must not replace that
+ * error or the sweep's result. Returns the function that marks the pool as stopping.
+ */
+export function guardPoolErrors(pool: {
+  on(event: 'error', listener: (e: unknown) => void): unknown;
+}): () => void {
+  let stopping = false;
+  pool.on('error', (e) => {
+    if (!stopping) throw e;
+  });
+  return () => {
+    stopping = true;
   };
 }
 

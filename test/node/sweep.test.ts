@@ -2,6 +2,7 @@
 // short mid-line recovers without a torn row, and a sweep killed with SIGKILL mid-way resumes
 // to exactly the results of an uninterrupted one.
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -15,6 +16,7 @@ import {
   parseJournalLine,
   planSweep,
   createSweepPool,
+  guardPoolErrors,
   readSweep,
   recoverJournal,
   sameAcrossSeeds,
@@ -150,6 +152,16 @@ describe('a sweep in worker threads', () => {
     const thread = shared();
     await runTask({ key: 'k', runs: [], shared: thread });
     expect(started(thread)).toBe(1); // as a worker thread runs it
+  });
+
+  it("a pool's thread errors end the sweep while it runs, and are dropped once it is stopping", () => {
+    const pool = new EventEmitter();
+    const stopping = guardPoolErrors(pool);
+    // Without a listener an 'error' event throws; the guard must keep that while the sweep runs.
+    expect(() => pool.emit('error', new Error('thread failed'))).toThrow('thread failed');
+    stopping();
+    // A thread cut short while the pool stops must not replace the sweep's own error or result.
+    expect(pool.emit('error', new Error('terminated while loading'))).toBe(true);
   });
 
   it('a pool kept for several sweeps gives the same bytes; a worker without the setup asks for it', async () => {
