@@ -295,7 +295,8 @@ export function incidentBlocks(): Record<string, string> {
   const fix = train('constrained-fix');
   const c = fix.world.mix.constraints[0];
   blocks.constrained =
-    `With a cap of ${c.bound} on \`${c.metric}\` held by a Lagrange multiplier ` +
+    `With a bound of ${c.bound} on \`${c.metric}\` (set a little under the cap it serves) held ` +
+    `by a Lagrange multiplier ` +
     `(\`constrained-fix.yaml\`), the update's mix ends at sycophancy ${f3(syc(fix))} ` +
     `(memory on ${f3(syc(fix, 'memory-on'))}), thumbs-up share ${f3(fix.final['ab/thumbs_up'])} ` +
     `(update ${f3(upd.final['ab/thumbs_up'])}, baseline ${f3(base.final['ab/thumbs_up'])}), ` +
