@@ -55,11 +55,15 @@ function sourceFiles(dir) {
 }
 
 /**
- * The key of a bundle made from `dirs` (relative to ROOT): esbuild's version, the lockfile and
- * every file of the directories, by path and content (16 hex digits).
+ * The key of a bundle made from `dirs` (relative to ROOT): where the checkout is, esbuild's
+ * version, the lockfile and every file of the directories, by path and content (16 hex digits).
+ * The bundle holds its sources' absolute URLs (importMetaUrlPlugin), so a checkout that was
+ * moved or copied with its node_modules, or two checkouts sharing one node_modules, must not
+ * take each other's bundle: it would find its files (scenarios, templates) in the other place.
  */
 export function bundleKey(esbuildVersion, dirs) {
   const h = createHash('sha256');
+  h.update(`root ${ROOT}\0`);
   h.update(`esbuild ${esbuildVersion}\0`);
   const lock = join(ROOT, 'package-lock.json');
   if (existsSync(lock)) h.update(readFileSync(lock));

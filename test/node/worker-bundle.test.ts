@@ -1,7 +1,9 @@
 // The sweep workers' plain-JS bundle (src/node/worker-bundle.ts): it reads nothing outside the
 // directories its key covers, is found again rather than rebuilt, and its workers give the same
 // bytes as workers that load the TypeScript sources through tsx.
-import { readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,6 +61,31 @@ describe('the sweep worker bundle', () => {
     expect(statSync(a.file).mtimeMs).toBe(built);
     // A different esbuild would make a different bundle.
     expect(bundleKey('0.0.0')).not.toBe(bundleKey(esbuild.version));
+  });
+
+  it('is keyed by where the checkout is: a copy sharing node_modules does not take its bundle', () => {
+    // The same sources at another path, with this checkout's node_modules (as a moved checkout,
+    // or a second one linked to the same packages, has): the bundle holds absolute URLs of its
+    // sources, so the copy must get a key of its own.
+    const copy = tempDir('rewardmix-copy-');
+    for (const d of ['bin', ...BUNDLED_DIRS])
+      cpSync(join(ROOT, d), join(copy, d), { recursive: true });
+    cpSync(join(ROOT, 'package-lock.json'), join(copy, 'package-lock.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const keyIn = (root: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(join(root, 'bin/bundle-cache.mjs')).href)});` +
+            `process.stdout.write(m.bundleKey(${JSON.stringify(esbuild.version)}, ${JSON.stringify(BUNDLED_DIRS)}));`,
+        ],
+        { encoding: 'utf8' },
+      );
+    expect(keyIn(ROOT)).toBe(bundleKey(esbuild.version));
+    expect(keyIn(copy)).toMatch(/^[0-9a-f]{16}$/);
+    expect(keyIn(copy)).not.toBe(bundleKey(esbuild.version));
   });
 
   it("REWARDMIX_WORKER_BUNDLE=0 loads the sources through tsx, with the parent's options", () => {
