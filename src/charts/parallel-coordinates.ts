@@ -15,6 +15,7 @@ import {
   type Spec,
 } from './common.ts';
 import { resolveTheme, type ChartTheme } from './theme.ts';
+import { wrapParts } from './text.ts';
 
 export interface ParallelCoordinatesInput {
   /** The parameters (scenario paths), in axis order. */
@@ -130,19 +131,16 @@ export function parallelCoordinatesSpec(
       },
     },
   ];
-  // The axes' ranges, as many to a line as fit the plot's width (a character of the subtitle,
-  // in the theme's font size, is about 0.55 of that size wide), so the subtitle does not make
-  // the chart wider than its plot.
+  // The axes' ranges, as many to a line as fit the plot's width.
   const width = Math.max(theme.width, axes.length * 120);
-  const subtitle: string[] = [];
-  axes
-    .map((k, i) => `${k} ${sig(ranges[i].min, 3)}–${sig(ranges[i].max, 3)}`)
-    .forEach((part, i) => {
-      const line = subtitle.length ? subtitle[subtitle.length - 1] : '';
-      if (i > 0 && (line + '; ' + part).length * 0.55 * theme.fontSize <= width)
-        subtitle[subtitle.length - 1] = `${line}; ${part}`;
-      else subtitle.push(i === 0 ? `Axis ranges: ${part}` : part);
-    });
+  const subtitle = wrapParts(
+    axes.map(
+      (k, i) =>
+        `${i === 0 ? 'Axis ranges: ' : ''}${k} ${sig(ranges[i].min, 3)}–${sig(ranges[i].max, 3)}`,
+    ),
+    width,
+    theme.fontSize,
+  );
   const base = baseSpec(theme, {
     title: `${metricTitle(input.metric)} across ${input.dimensions.length} parameters`,
     subtitle,

@@ -16,6 +16,7 @@ import {
   type Row,
   type Spec,
 } from './common.ts';
+import { wrapParts } from './text.ts';
 import { paletteColors, resolveTheme, type ChartTheme } from './theme.ts';
 
 export interface TippingCurveInput {
@@ -26,7 +27,10 @@ export interface TippingCurveInput {
   threshold: number | null;
   /** The metric at values of the parameter: mean over seeds and its 95% interval. */
   curve: { x: number; mean: number; lo: number; hi: number }[];
-  /** The crossing (mean over seeds) and its interval across seeds. */
+  /**
+   * The crossing (mean over seeds) and its interval across seeds; null when it was searched for
+   * and none was found (the chart then says so); absent when no search was made (a sweep's curve).
+   */
   crossing?: { x: number; lo?: number | null; hi?: number | null } | null;
   /** The tipping value of the KL-regularized optimum (tabular policies). */
   analytic?: number | null;
@@ -61,7 +65,7 @@ export function tippingCurveSpec(
     });
   }
   layer.push({
-    mark: { type: 'line', strokeWidth: 2.2, color, point: { filled: true, size: 30 } },
+    mark: { type: 'line', strokeWidth: 2.2, color, point: { filled: true, size: 30, color } },
     encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, tooltip },
   });
   const threshold = input.threshold;
@@ -77,6 +81,9 @@ export function tippingCurveSpec(
   }
   const c = input.crossing;
   const notes: string[] = [];
+  if (banded) notes.push('band: the 95% interval across seeds');
+  if (threshold !== null && Number.isFinite(threshold))
+    notes.push(`dashed rule: the threshold (${sig(threshold, 4)})`);
   if (c && Number.isFinite(c.x)) {
     if (c.lo != null && c.hi != null && c.hi > c.lo) {
       layer.push({
@@ -91,7 +98,7 @@ export function tippingCurveSpec(
           ],
         },
       });
-      notes.push(`grey strip: its 95% interval across seeds`);
+      notes.push('grey strip: its 95% interval across seeds');
     }
     layer.push({
       data: { values: [{ x: sig(c.x), label: `tipping point ${sig(c.x, 4)}` }] },
@@ -101,7 +108,12 @@ export function tippingCurveSpec(
         tooltip: [tip('x', 'Tipping point (bisection)', 'quantitative', FORMAT.value)],
       },
     });
-    notes.unshift(`solid rule: the tipping point by bisection (${sig(c.x, 4)})`);
+    const strip = notes.indexOf('grey strip: its 95% interval across seeds');
+    notes.splice(
+      strip < 0 ? notes.length : strip,
+      0,
+      `solid rule: the tipping point by bisection (${sig(c.x, 4)})`,
+    );
   }
   if (input.analytic != null && Number.isFinite(input.analytic)) {
     layer.push({
@@ -117,11 +129,35 @@ export function tippingCurveSpec(
     notes.push(`dotted rule: the optimum's (${sig(input.analytic, 4)})`);
   }
   const hasThreshold = threshold !== null && Number.isFinite(threshold);
+  const crosses = !!c && Number.isFinite(c.x);
+  let title = `${input.metric} as ${input.param} moves`;
+  if (hasThreshold && crosses)
+    title = `Where ${input.metric} crosses ${sig(threshold, 4)} as ${input.param} moves`;
+  else if (hasThreshold && c === null && rows.length > 0) {
+    // No crossing found: say so where the reader looks for it, not a title that promises one.
+    const xs = input.curve.map((p) => p.x);
+    const side = input.curve.every((p) => p.mean >= threshold) ? 'above' : 'below';
+    const all = input.curve.every((p) =>
+      side === 'above' ? p.mean >= threshold : p.mean < threshold,
+    );
+    title = all
+      ? `${input.metric} stays ${side} ${sig(threshold, 4)} as ${input.param} moves`
+      : `${input.metric} as ${input.param} moves (no crossing of ${sig(threshold, 4)} found)`;
+    notes.unshift(
+      all
+        ? `no crossing of the threshold for ${input.param} in [${sig(Math.min(...xs), 4)}, ${sig(Math.max(...xs), 4)}]`
+        : 'no crossing found by bisection',
+    );
+  }
   const base = baseSpec(theme, {
-    title: hasThreshold
-      ? `Where ${input.metric} crosses ${sig(threshold, 4)} as ${input.param} moves`
-      : `${input.metric} as ${input.param} moves`,
-    subtitle: notes.length ? `${notes.join('; ')}.` : undefined,
+    title,
+    subtitle: notes.length
+      ? wrapParts(
+          notes.map((n, i) => (i === 0 ? n.replace(/^./, (ch) => ch.toUpperCase()) : n)),
+          theme.width,
+          theme.fontSize,
+        ).map((line, i, all) => (i === all.length - 1 ? `${line}.` : `${line};`))
+      : undefined,
     description: `${input.metric} against ${input.param} at ${rows.length} values (mean over seeds${banded ? ', with the 95% interval across seeds as a band' : ''})${hasThreshold ? `, the threshold ${threshold} as a dashed rule` : ''}${c ? `, the tipping point ${c.x} as a solid rule` : ''}${input.analytic != null ? `, and the analytic tipping point ${input.analytic} of the KL-regularized optimum as a dotted rule` : ''}.`,
   });
   return asSpec({

@@ -178,6 +178,61 @@ describe('parallel coordinates', () => {
   });
 });
 
+describe('the tipping curve', () => {
+  let input: ReturnType<typeof whatIfChartInputs>['tipping-curve'];
+  beforeAll(() => {
+    input = inputs['tipping-curve'];
+  });
+  const titleOf = (spec: unknown) =>
+    (spec as { title: { text: string; subtitle: string[] } }).title;
+
+  it('names the crossing in its title only when one was found, and says so when none was', () => {
+    expect(titleOf(tippingCurveSpec(input)).text).toBe(
+      'Where eval/sycophancy crosses 0.1 as mix.weights.thumbs moves',
+    );
+    // Searched, none found, the curve above the threshold all along: the title says it stays above.
+    const above = input.curve.map((p) => ({ ...p, mean: p.mean + 1, lo: p.lo + 1, hi: p.hi + 1 }));
+    const none = titleOf(
+      tippingCurveSpec({ ...input, curve: above, crossing: null, analytic: null }),
+    );
+    expect(none.text).toBe('eval/sycophancy stays above 0.1 as mix.weights.thumbs moves');
+    const xs = input.curve.map((p) => p.x);
+    expect(none.subtitle.join(' ')).toContain(
+      `No crossing of the threshold for mix.weights.thumbs in [${Math.min(...xs)}, ${Math.max(...xs)}]`,
+    );
+    const below = input.curve.map((p) => ({ ...p, mean: -1, lo: -1, hi: -1 }));
+    expect(titleOf(tippingCurveSpec({ ...input, curve: below, crossing: null })).text).toBe(
+      'eval/sycophancy stays below 0.1 as mix.weights.thumbs moves',
+    );
+    // A sweep's curve (no search made) does not claim a crossing either way.
+    expect(titleOf(tippingCurveSpec({ ...input, crossing: undefined, analytic: null })).text).toBe(
+      'eval/sycophancy as mix.weights.thumbs moves',
+    );
+  });
+
+  it('explains each of its marks in a subtitle no wider than the plot, and its points take the line colour', () => {
+    const spec = tippingCurveSpec(input) as unknown as {
+      title: { subtitle: string[] };
+      width: number;
+      config: { title: { subtitleFontSize?: number } };
+      layer: { mark: { type: string; color?: string; point?: { color?: string } } }[];
+    };
+    const text = spec.title.subtitle.join(' ');
+    for (const mark of [
+      'Band:',
+      'dashed rule: the threshold (0.1)',
+      'solid rule:',
+      'grey strip:',
+      'dotted rule:',
+    ])
+      expect(text).toContain(mark);
+    for (const line of spec.title.subtitle)
+      expect(line.length * 0.55 * 12).toBeLessThanOrEqual(spec.width);
+    const line = spec.layer.find((l) => l.mark.type === 'line')!;
+    expect(line.mark.point?.color).toBe(line.mark.color);
+  });
+});
+
 describe('the sweep heatmap', () => {
   it('draws each cell half a pixel over its neighbours (no seams), and no further than the grid', async () => {
     const svg = await renderSvg(builders['sweep-heatmap']());

@@ -1,0 +1,21 @@
+/**
+ * Text laid out for a chart whose renderer does not wrap: a subtitle made of parts, as many to a
+ * line as fit `width` pixels. A character in the theme's font size is about 0.55 of that size wide
+ * (DejaVu Sans, the font the PNGs are drawn with, averages 0.52–0.58 over the subtitles' text),
+ * so the subtitle does not make the chart wider than its plot.
+ */
+export function wrapParts(
+  parts: string[],
+  width: number,
+  fontSize: number,
+  separator = '; ',
+): string[] {
+  const lines: string[] = [];
+  for (const part of parts) {
+    const line = lines.length ? lines[lines.length - 1] : null;
+    if (line !== null && (line + separator + part).length * 0.55 * fontSize <= width)
+      lines[lines.length - 1] = line + separator + part;
+    else lines.push(part);
+  }
+  return lines;
+}
