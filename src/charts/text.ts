@@ -19,3 +19,8 @@ export function wrapParts(
   }
   return lines;
 }
+
+/** A subtitle's lines as vega-lite takes them: none, one string, or several lines. */
+export function oneOrLines(lines: string[]): string | string[] | undefined {
+  return lines.length === 0 ? undefined : lines.length === 1 ? lines[0] : lines;
+}

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   deploymentTimelineSpec,
   driftSpec,
+  coincident,
   effectiveWeightsSpec,
   launchReviewSpec,
   mainData,
@@ -14,6 +15,7 @@ import {
   toCsv,
   tugOfWarSpec,
   type RunInput,
+  type Row,
 } from '../../src/charts/index.ts';
 import { trajectoryRows } from '../../src/engine/index.ts';
 import { CONTEXTS, deployment, fixtureRuns, REVIEWS, runInputs } from './fixtures.ts';
@@ -58,6 +60,50 @@ describe('drift', () => {
     expect(rules[0].data.values[0].threshold).toBe(0.15);
     const none = driftSpec({ runs }) as any;
     expect(none.layer.some((l: any) => l.mark.type === 'rule')).toBe(false);
+  });
+});
+
+describe('drift: a run that lies on another', () => {
+  const flat = (name: string, value: number): RunInput => ({
+    name,
+    trajectory: [0, 1, 2].map((step) => ({ step, key: 'eval/sycophancy', value })),
+  });
+  const rising: RunInput = {
+    name: 'update',
+    trajectory: [0, 1, 2].map((step) => ({
+      step,
+      key: 'eval/sycophancy',
+      value: 0.02 + 0.08 * step,
+    })),
+  };
+
+  it('is drawn dashed over it, shown dashed in the one legend, and named in the subtitle', () => {
+    // 0.0002 apart on an axis of 0–0.18 drawn 300 px high: closer than the line's width.
+    const spec = driftSpec({
+      runs: [flat('baseline', 0.0241), rising, flat('fresher', 0.0243)],
+    }) as any;
+    const dash = spec.layer[0].encoding.strokeDash;
+    expect(dash.scale).toEqual({
+      domain: ['baseline', 'update', 'fresher'],
+      range: [
+        [1, 0],
+        [1, 0],
+        [7, 5],
+      ],
+    });
+    expect(dash.title).toBe(spec.layer[0].encoding.color.title);
+    expect(spec.title.subtitle).toBe('fresher lies on baseline (drawn dashed over it)');
+    expect(
+      coincident(['baseline', 'update', 'fresher'], mainData(spec) as Row[], 2.2 / 300),
+    ).toEqual(new Map([['fresher', 'baseline']]));
+  });
+
+  it('is not, when the lines are apart by more than a line width', () => {
+    const spec = driftSpec({
+      runs: [flat('baseline', 0.0241), rising, flat('fresher', 0.03)],
+    }) as any;
+    expect(spec.layer[0].encoding.strokeDash).toBeUndefined();
+    expect(spec.title).toBe('Sycophancy drift during training');
   });
 });
 
