@@ -29,6 +29,12 @@ export interface DashboardPanel {
   note?: string;
   /** Start the y axis at zero. Default false (a dashboard zooms in on small changes). */
   zero?: boolean;
+  /**
+   * The least span of the y axis (around the data's middle) when it does not start at zero, so
+   * that a change too small to matter does not fill the panel: an axis zoomed to 0.8900–0.8908
+   * draws a fall of 0.0009 as a collapse. Default: the data's own range.
+   */
+  span?: number;
 }
 
 export interface DashboardInput {
@@ -38,8 +44,10 @@ export interface DashboardInput {
 }
 
 export const DASHBOARD_PANELS: DashboardPanel[] = [
-  { key: 'eval/accuracy', title: 'Offline accuracy' },
-  { key: 'ab/thumbs_up', title: 'A/B thumbs-up rate' },
+  // Rates: their axes span at least 10 points, so the panels read alike (a rise of 3 points is
+  // a third of the panel, a fall of 0.1 point is flat, as a reader of the dashboard saw them).
+  { key: 'eval/accuracy', title: 'Offline accuracy', span: 0.1 },
+  { key: 'ab/thumbs_up', title: 'A/B thumbs-up rate', span: 0.1 },
   { key: 'eval/sycophancy', title: 'Sycophancy', note: 'not on the 2025-04 dashboard', zero: true },
 ];
 
@@ -67,7 +75,13 @@ export function dashboardSpec(input: DashboardInput, themeIn: Partial<ChartTheme
   const hconcat = list.map((p): Json => {
     const yTitle = `${p.title} (${p.key})`;
     const x = stepX(theme, width);
-    const y = { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: !!p.zero } };
+    const domain = p.zero ? undefined : spanDomain(rows, p);
+    const y = {
+      field: 'value',
+      type: 'quantitative',
+      title: yTitle,
+      scale: domain ? { zero: false, domain, nice: false } : { zero: !!p.zero },
+    };
     return compact({
       title: compact({
         text: p.title,
@@ -114,6 +128,31 @@ export function dashboardSpec(input: DashboardInput, themeIn: Partial<ChartTheme
     spacing: 24,
     resolve: { scale: { color: 'shared', y: 'independent' }, legend: { color: 'shared' } },
   });
+}
+
+/**
+ * The y domain of a panel with a least span: the data's range widened about its middle to
+ * `span`, its ends rounded out to tenths of the span (ticks at both ends), moved up to start at 0
+ * if it would go below while the data do not (undefined: the data's own range is wide enough, or
+ * there is no span or no data).
+ */
+export function spanDomain(rows: Row[], p: DashboardPanel): [number, number] | undefined {
+  if (!(p.span && p.span > 0)) return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    const v = r.value as number;
+    if (r.metric !== p.key || !Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (!(hi >= lo) || hi - lo >= p.span) return undefined;
+  // Ends on tenths of the span, so the axis has ticks at both ends.
+  const tick = p.span / 10;
+  let from = Math.floor(((lo + hi) / 2 - p.span / 2) / tick) * tick;
+  if (from < 0 && lo >= 0) from = 0;
+  const to = Math.max(from + p.span, Math.ceil(hi / tick) * tick);
+  return [sig(from) as number, sig(to) as number];
 }
 
 export const dashboardChart = {

@@ -4,6 +4,8 @@ import {
   deploymentTimelineSpec,
   driftSpec,
   coincident,
+  dashboardSpec,
+  spanDomain,
   effectiveWeightsSpec,
   launchReviewSpec,
   mainData,
@@ -104,6 +106,30 @@ describe('drift: a run that lies on another', () => {
     }) as any;
     expect(spec.layer[0].encoding.strokeDash).toBeUndefined();
     expect(spec.title).toBe('Sycophancy drift during training');
+  });
+});
+
+describe('dashboard', () => {
+  const panel = (key: string) => ({ key, title: key, span: 0.1 });
+  const rows = (key: string, values: number[]) => values.map((value) => ({ metric: key, value }));
+
+  it('gives a rate panel an axis of at least its span, so a fall of 0.0009 is not a collapse', () => {
+    // The update's accuracy falls 0.8909 → 0.8900: zoomed to the data, it would fill the panel.
+    expect(spanDomain(rows('a', [0.8909, 0.89]), panel('a'))).toEqual([0.84, 0.94]);
+    // A flat series (the baseline) gets a real axis, not one tick.
+    expect(spanDomain(rows('a', [0.6944, 0.6944]), panel('a'))).toEqual([0.64, 0.74]);
+    // Never below zero when the data are not; a wide range keeps the data's own axis.
+    expect(spanDomain(rows('a', [0.01, 0.02]), panel('a'))).toEqual([0, 0.1]);
+    expect(spanDomain(rows('a', [0.2, 0.5]), panel('a'))).toBeUndefined();
+    expect(spanDomain(rows('b', [0.2]), panel('a'))).toBeUndefined();
+  });
+
+  it('sets those axes in the spec, and keeps sycophancy from zero', () => {
+    const spec = dashboardSpec({ runs }) as any;
+    const scales = spec.hconcat.map((p: any) => p.layer[0].encoding.y.scale);
+    expect(scales[0]).toMatchObject({ zero: false, nice: false });
+    expect(scales[0].domain[1] - scales[0].domain[0]).toBeGreaterThanOrEqual(0.1 - 1e-12);
+    expect(scales[2]).toEqual({ zero: true });
   });
 });
 
