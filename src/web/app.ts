@@ -344,10 +344,17 @@ export function startExplorer(): void {
   function chartWidths(): ViewInput['widths'] {
     const full = Math.max(560, grid.clientWidth - 28); // a full-width figure's inside
     const column = (full - 14) / 2; // one of two columns
+    // The inside of a one-column card as laid out now: the narrowest chart space shown.
+    const shown = [...grid.querySelectorAll<HTMLElement>('.chart-scroll')]
+      .map((el) => el.clientWidth)
+      .filter((w) => w > 0);
+    const card = shown.length ? Math.min(...shown) : column - 10;
     return {
       narrow: Math.max(240, Math.floor(column - 90)),
       wide: Math.max(480, Math.floor(full - 270)),
       heatmap: Math.max(440, Math.floor(full - 420)),
+      // A phone's card is narrower than this: the chart scrolls in its card rather than shrink.
+      card: Math.max(300, Math.floor(card)),
     };
   }
   let lastWidth = grid.clientWidth;

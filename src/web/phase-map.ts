@@ -172,19 +172,31 @@ export function phaseMapSpec(input: PhaseMapInput, themeIn: Partial<ChartTheme> 
   const segs = level === null ? [] : contour(grid, level);
   const xMax = grid.xs[grid.xs.length - 1] + grid.dx / 2;
   const yMax = grid.ys[grid.ys.length - 1] + grid.dy / 2;
-  // A few pixels of padding so the marker of a zero weight is not cut by the axis.
-  const scale = (max: number) => ({ domain: [0, sig(max)], nice: false, zero: true, padding: 8 });
-  const x = { type: 'quantitative', title: input.xTitle, scale: scale(xMax) };
-  const y = { type: 'quantitative', title: input.yTitle, scale: scale(yMax) };
+  // The cells fill the plot to its edges (no scale padding: it left an empty strip past the last
+  // row and column); the axes stand a few pixels off, so the marker of a zero weight does not
+  // sit on an axis line.
+  const scale = (max: number) => ({ domain: [0, sig(max)], nice: false, zero: true });
+  const axis = { offset: 8 };
+  const x = { type: 'quantitative', title: input.xTitle, scale: scale(xMax), axis };
+  const y = { type: 'quantitative', title: input.yTitle, scale: scale(yMax), axis };
   const levelText = level === null ? '' : ` (${level.toFixed(3)})`;
+  // Each cell is drawn half a pixel wider and taller than its edges (not past the grid), as in
+  // the CLI's sweep heatmap: two cells that only touch leave a faint seam where their
+  // anti-aliased edges meet, which the whole map shows as a mesh.
+  const padX = (0.5 * xMax) / theme.width;
+  const padY = (0.5 * yMax) / theme.height;
   const layer: Json[] = [
     {
       mark: { type: 'rect', tooltip: true },
+      transform: [
+        { calculate: `min(datum.x1 + ${sig(padX, 3)}, ${sig(xMax)})`, as: 'x1_drawn' },
+        { calculate: `min(datum.y1 + ${sig(padY, 3)}, ${sig(yMax)})`, as: 'y1_drawn' },
+      ],
       encoding: {
         x: { field: 'x0', ...x },
-        x2: { field: 'x1' },
+        x2: { field: 'x1_drawn' },
         y: { field: 'y0', ...y },
-        y2: { field: 'y1' },
+        y2: { field: 'y1_drawn' },
         color: {
           field: 'sycophancy',
           type: 'quantitative',

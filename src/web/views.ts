@@ -74,13 +74,20 @@ export const CHARTS = [
 ] as const;
 export type ChartId = (typeof CHARTS)[number]['id'];
 
-/** Readable situation labels: the scenario's labels, memory-on variants marked. */
+/** What marks a memory-on situation: it leads the label, where an axis's label limit cannot cut it. */
+export const MEMORY_ON = 'memory on · ';
+
+/**
+ * Readable situation labels: the scenario's labels, memory-on variants marked at the start (a
+ * long label is truncated at its end on the chart, so a marker at the end made the two rows of a
+ * situation read the same).
+ */
 export function situationLabels(world: World, sc: NormalizedScenario): string[] {
   const labels = new Map(sc.situations.map((s) => [s.id, s.label ?? s.id]));
   return world.contexts.map((c) => {
     const base = c.id.endsWith('+memory') ? c.id.slice(0, -'+memory'.length) : c.id;
     const label = labels.get(base) ?? base;
-    return c.id === base ? label : `${label} (memory on)`;
+    return c.id === base ? label : `${MEMORY_ON}${label}`;
   });
 }
 
@@ -167,6 +174,48 @@ function fixYDomain(spec: Spec, top: number): Spec {
   return s as unknown as Spec;
 }
 
+/**
+ * Fixes the y domain of each panel of the dashboard from the whole runs (`all`), padded by a
+ * tenth of the range: a flat series (the baseline's accuracy) gets a range around it, not a
+ * single tick; the top line stays clear of the panel's frame; and in play mode the axes stand
+ * still while the lines are drawn. A panel that starts at zero keeps zero. Panels whose metric
+ * is not found are left as they are.
+ */
+export function padDashboardY(spec: Spec, all: TrajectoryLike[]): Spec {
+  const s = structuredClone(spec) as unknown as Json;
+  for (const panel of (s.hconcat as Json[]) ?? []) {
+    const filter = ((panel.transform as Json[] | undefined)?.[0]?.filter ?? {}) as Json;
+    const key = filter.field === 'metric' ? String(filter.equal) : null;
+    const values = all.flatMap((t) => (key && t.values[key] ? Array.from(t.values[key]) : []));
+    const finite = values.filter((v) => Number.isFinite(v));
+    if (!finite.length) continue;
+    for (const layer of (panel.layer as Json[]) ?? []) {
+      const y = (layer.encoding as Json | undefined)?.y as Json | undefined;
+      if (y?.type !== 'quantitative') continue;
+      const scale = (y.scale as Json) ?? {};
+      let lo = Math.min(...finite);
+      let hi = Math.max(...finite);
+      if (scale.zero) lo = Math.min(0, lo);
+      const span = hi - lo;
+      // A flat series: a range of 1% of its value (at least 0.01) around it.
+      const pad =
+        span > 1e-9 * Math.max(1, Math.abs(hi)) ? span / 10 : Math.max(0.01, Math.abs(hi) / 100);
+      hi += pad;
+      if (!scale.zero) lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+      y.scale = { ...scale, domain: [lo, hi], nice: true };
+    }
+  }
+  return s as unknown as Spec;
+}
+
+/**
+ * Makes a single or layered chart exactly `width` pixels wide in all (axes, legend and padding
+ * included): the plot gets what is left. Sized from its card, it never runs past it.
+ */
+export function fitWidth(spec: Spec, width: number): Spec {
+  return { ...spec, width, autosize: { type: 'fit-x', contains: 'padding' } } as unknown as Spec;
+}
+
 /** Adds a vertical marker with a label at `step` to a layered step chart (the drift chart). */
 function withStepMarker(spec: Spec, step: number, label: string, right: boolean): Spec {
   const s = structuredClone(spec) as unknown as Json;
@@ -211,8 +260,11 @@ export interface ViewInput {
   mapMax: [number, number];
   labels: { x: string; y: string };
   theme: Partial<ChartTheme>;
-  /** Plot widths: charts in one column, full-width charts, the policy heatmap. */
-  widths: { narrow: number; wide: number; heatmap: number };
+  /**
+   * Plot widths: charts in one column, full-width charts, the policy heatmap; `card`: the whole
+   * width a one-column card has for its chart (charts sized with `fitWidth`).
+   */
+  widths: { narrow: number; wide: number; heatmap: number; card: number };
 }
 
 /** Legends under the plot (narrow columns have no room on the right). */
@@ -261,9 +313,20 @@ export function chartSpec(id: ChartId, v: ViewInput): Spec {
       return fix(legendBelow(s));
     }
     case 'tug-of-war':
-      return fix(legendBelow(tugOfWarSpec({ runs: [mine] }, theme), 2));
-    case 'dashboard':
-      return fix(legendBelow(dashboardSpec({ runs }, { ...theme, width: v.widths.wide })));
+      // Its legend (two columns, titled on the left) is wider than the plot: fit the whole chart.
+      return fix(fitWidth(legendBelow(tugOfWarSpec({ runs: [mine] }, theme), 2), v.widths.card));
+    case 'dashboard': {
+      const whole = [
+        sim.result.trajectory,
+        ...(v.comparison ? [v.comparison.result.trajectory] : []),
+      ];
+      return fix(
+        padDashboardY(
+          legendBelow(dashboardSpec({ runs }, { ...theme, width: v.widths.wide })),
+          whole,
+        ),
+      );
+    }
     case 'effective-weights':
       return legendBelow(
         effectiveWeightsSpec(
@@ -330,8 +393,8 @@ export function chartSpec(id: ChartId, v: ViewInput): Spec {
           xTitle: v.labels.x,
           yTitle: v.labels.y,
         },
-        // Its colour legend stands on the right.
-        { ...theme, width: v.widths.narrow - 70 },
+        // Its colour legend stands on the right, and its axes 8 px off the plot.
+        { ...theme, width: v.widths.narrow - 78 },
       );
     }
   }

@@ -368,6 +368,72 @@ describe('explorer', () => {
     await page.close();
   });
 
+  it('fits a phone: no sideways scroll at 390 px, the launch verdicts and the step count in view', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}#preset=april-2025-update`);
+    await ready(page);
+    const m = await page.evaluate(() => {
+      const box = (el: Element) => el.getBoundingClientRect();
+      const card = document.querySelector('.card-verdicts')!;
+      return {
+        page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+        card: [card.scrollWidth, card.clientWidth],
+        cardRight: box(card).right,
+        chips: [...card.querySelectorAll('.verdict .value')].map((el) => ({
+          text: el.textContent,
+          right: box(el).right,
+          overflow: el.scrollWidth - el.clientWidth,
+        })),
+        stepRight: box(document.getElementById('step-count')!).right,
+        charts: [...document.querySelectorAll('.figure')].map((f) => [f.id, box(f).right]),
+      };
+    });
+    expect(m.page[0], 'page scrollWidth').toBeLessThanOrEqual(m.page[1]);
+    expect(m.card[0], 'launch review card scrollWidth').toBeLessThanOrEqual(m.card[1]);
+    expect(m.chips.map((c) => c.text)).toEqual(['SHIP', 'BLOCK']);
+    for (const c of m.chips) {
+      expect(c.right, c.text!).toBeLessThanOrEqual(m.cardRight);
+      expect(c.overflow, c.text!).toBeLessThanOrEqual(0);
+    }
+    expect(m.stepRight).toBeLessThanOrEqual(390);
+    // A chart wider than a phone scrolls inside its card; the cards stay on the screen.
+    for (const [id, right] of m.charts) expect(right, id as string).toBeLessThanOrEqual(390);
+    const shot = join(outDir, 'explorer-390.png');
+    await page.locator('.readouts').screenshot({ path: shot });
+    await page.close();
+  });
+
+  it('draws every chart within its card, with distinct heatmap rows and a y range on flat dashboard lines', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}#preset=april-2025-update`);
+    await ready(page);
+    // At 1280 px no chart needs its card's scrollbar (the tug-of-war's legend once did).
+    const widths = await page.$$eval('.chart-scroll', (els) =>
+      els.map((e) => [e.closest('figure')!.id, e.scrollWidth, e.clientWidth] as const),
+    );
+    expect(widths.length).toBe(7);
+    for (const [id, scroll, client] of widths) expect(scroll, id).toBeLessThanOrEqual(client);
+    // The policy heatmap's row labels, as drawn (long ones cut with "…"), tell every row apart.
+    const rows = await page.$$eval(
+      '#chart-policy-heatmap svg g.role-axis[aria-label^="Y-axis"] .role-axis-label text',
+      (els) => els.map((e) => e.textContent ?? ''),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(12);
+    expect(rows.some((r) => r.endsWith('…'))).toBe(true);
+    expect(new Set(rows).size).toBe(rows.length);
+    // The baseline stands still: each dashboard panel still gets a y axis with a range of ticks.
+    await page.goto(`${server.url}#preset=baseline`);
+    await ready(page);
+    const ticks = await page.$$eval(
+      '#chart-dashboard svg g.role-axis[aria-label^="Y-axis"]',
+      (axes) => axes.map((a) => a.querySelectorAll('.role-axis-label text').length),
+    );
+    expect(ticks).toHaveLength(3);
+    for (const n of ticks) expect(n).toBeGreaterThanOrEqual(3);
+    await page.close();
+  });
+
   it('works offline from a file path (no server)', async () => {
     // A browser of its own: the other one's request blocker would also stop file: URLs.
     const local = await launchBrowser({ viewport: VIEWPORT });

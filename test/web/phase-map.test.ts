@@ -10,6 +10,7 @@ import {
   phaseGrid,
   phaseMapSpec,
 } from '../../src/web/phase-map.ts';
+import { renderSvg } from '../../src/node/render.ts';
 import { createSimulator } from '../../src/web/simulation.ts';
 import {
   chartSpec,
@@ -18,6 +19,8 @@ import {
   fixStepDomain,
   keyMoments,
   phaseMapCaveat,
+  situationLabels,
+  type ViewInput,
 } from '../../src/web/views.ts';
 
 const update = loadScenario('scenarios/april-2025-update.yaml');
@@ -93,6 +96,52 @@ describe('phase grid and contour', () => {
     ]);
     expect(spec.layer[3].data.values[0]).toMatchObject({ x: 2.5, y: 2, label: 'your mix' });
   });
+
+  it('draws each cell half a pixel over its neighbours (no seams), filling the plot to its edges', async () => {
+    const width = 300;
+    const height = 220;
+    const spec = phaseMapSpec(
+      {
+        grid: g,
+        level: 0.1,
+        current: { x: 2.5, y: 2, value: 0.18 },
+        xTitle: 'thumbs',
+        yTitle: 'spec',
+      },
+      { width, height },
+    );
+    const svg = await renderSvg(spec);
+    const group = svg.slice(svg.indexOf('class="mark-rect role-mark'));
+    const cells = [
+      ...group
+        .slice(0, group.indexOf('</g>'))
+        .matchAll(/d="M([\d.-]+),([\d.-]+)h([\d.]+)v([\d.]+)/g),
+    ].map((m) => ({ x: +m[1], y: +m[2], w: +m[3], h: +m[4] }));
+    expect(cells).toHaveLength(144);
+    const rows = new Map<number, typeof cells>();
+    for (const c of cells) rows.set(c.y, [...(rows.get(c.y) ?? []), c]);
+    expect(rows.size).toBe(12);
+    // The grid spans the plot: no empty strip past the last column or above the top row.
+    expect(Math.min(...cells.map((c) => c.x))).toBeCloseTo(0, 6);
+    expect(Math.max(...cells.map((c) => c.x + c.w))).toBeCloseTo(width, 6);
+    expect(Math.min(...cells.map((c) => c.y))).toBeCloseTo(0, 6);
+    expect(Math.max(...cells.map((c) => c.y + c.h))).toBeCloseTo(height, 6);
+    for (const row of rows.values()) {
+      row.sort((a, b) => a.x - b.x);
+      for (let i = 0; i + 1 < row.length; i++) {
+        const overlap = row[i].x + row[i].w - row[i + 1].x;
+        expect(overlap).toBeGreaterThan(0.45);
+        expect(overlap).toBeLessThan(0.55);
+      }
+    }
+    // rows too: each cell reaches half a pixel into the row above it (y grows downwards)
+    const ys = [...rows.keys()].sort((a, b) => a - b);
+    for (let i = 0; i + 1 < ys.length; i++) {
+      const upper = rows.get(ys[i])![0];
+      expect(ys[i + 1] - (upper.y + upper.h)).toBeLessThan(-0.45);
+      expect(ys[i + 1] - (upper.y + upper.h)).toBeGreaterThan(-0.55);
+    }
+  });
 });
 
 describe('views', () => {
@@ -121,11 +170,67 @@ describe('views', () => {
       mapMax: [5, 5] as [number, number],
       labels: { x: 'thumbs', y: 'spec' },
       theme: { title: false },
-      widths: { narrow: 300, wide: 600, heatmap: 500 },
+      widths: { narrow: 300, wide: 600, heatmap: 500, card: 390 },
     };
     for (const c of CHARTS) expect(chartSpec(c.id, v), c.id).toHaveProperty('$schema');
     const fixed = JSON.stringify(fixStepDomain(chartSpec('drift', v), 300));
     expect(fixed).toContain('"domain":[0,300]');
     expect(phaseMapCaveat(sim.world)).toBe('');
+  });
+
+  it('marks memory-on situations at the start of their labels: the heatmap rows stay distinct', async () => {
+    const labels = situationLabels(sim.world, sim.scenario);
+    expect(new Set(labels).size).toBe(labels.length);
+    // The axis cuts a long label at its end ("…"): the rows as drawn must still differ.
+    const v = {
+      sim,
+      trajectory: sim.result.trajectory,
+      policy: sim.result.finalPolicy,
+      playedSteps: null,
+      comparison: null,
+      map: ['thumbs', 'spec'] as [string, string],
+      mapMax: [5, 5] as [number, number],
+      labels: { x: 'thumbs', y: 'spec' },
+      theme: { title: false, height: 220, fontSize: 12 },
+      widths: { narrow: 300, wide: 600, heatmap: 480, card: 390 },
+    };
+    const svg = await renderSvg(chartSpec('policy-heatmap', v));
+    const drawn = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m.pop()!);
+    const rows = drawn.filter((t) => /^(memory on · )?(user|coding)/.test(t));
+    expect(rows.some((t) => t.endsWith('…'))).toBe(true); // some are cut
+    expect(rows).toHaveLength(labels.length);
+    expect(new Set(rows).size).toBe(rows.length);
+    expect(labels.filter((l) => l.startsWith('memory on'))).toHaveLength(labels.length / 2);
+  });
+
+  it('gives every dashboard panel a y range with room above its top line, flat series too', () => {
+    const baseline = loadScenario('scenarios/baseline.yaml');
+    const flat = createSimulator(() => 0).simulate(baseline.raw, []);
+    const v: ViewInput = {
+      sim: flat,
+      trajectory: flat.result.trajectory,
+      policy: flat.result.finalPolicy,
+      playedSteps: null,
+      comparison: null,
+      map: ['thumbs', 'spec'],
+      mapMax: [5, 5],
+      labels: { x: 'thumbs', y: 'spec' },
+      theme: { title: false },
+      widths: { narrow: 300, wide: 600, heatmap: 500, card: 390 },
+    };
+    const spec = chartSpec('dashboard', v) as any;
+    const values = flat.result.trajectory.values;
+    expect(spec.hconcat).toHaveLength(3);
+    for (const panel of spec.hconcat) {
+      const key = panel.transform[0].filter.equal as string;
+      const col = Array.from(values[key]);
+      const [lo, hi] = panel.layer[0].encoding.y.scale.domain as number[];
+      // The baseline stands still: its accuracy is one value throughout.
+      if (key === 'eval/accuracy') expect(Math.max(...col) - Math.min(...col)).toBe(0);
+      expect(lo, key).toBeLessThan(Math.min(...col));
+      expect(hi, key).toBeGreaterThan(Math.max(...col));
+      expect(hi - Math.max(...col), key).toBeGreaterThan((hi - lo) / 20);
+      if (key === 'eval/sycophancy') expect(lo).toBe(0);
+    }
   });
 });
