@@ -7,6 +7,8 @@ import type { RunResult, Trajectory, World } from '../engine/index.ts';
 import { weightsByName } from '../engine/mix.ts';
 import {
   dashboardSpec,
+  DASHBOARD_PANELS,
+  spanDomain,
   driftSpec,
   effectiveWeightsSpec,
   launchReviewSpec,
@@ -175,11 +177,12 @@ function fixYDomain(spec: Spec, top: number): Spec {
 }
 
 /**
- * Fixes the y domain of each panel of the dashboard from the whole runs (`all`), padded by a
- * tenth of the range: a flat series (the baseline's accuracy) gets a range around it, not a
- * single tick; the top line stays clear of the panel's frame; and in play mode the axes stand
- * still while the lines are drawn. A panel that starts at zero keeps zero. Panels whose metric
- * is not found are left as they are.
+ * Fixes the y domain of each panel of the dashboard from the whole runs (`all`), so that in play
+ * mode the axes stand still while the lines are drawn. A panel with a least span (the rates:
+ * DASHBOARD_PANELS) gets the builder's own rule (`spanDomain`) over the whole runs. Any other is
+ * padded by a tenth of the range: a flat series gets a range around it, not a single tick, and
+ * the top line stays clear of the panel's frame. A panel that starts at zero keeps zero. Panels
+ * whose metric is not found are left as they are.
  */
 export function padDashboardY(spec: Spec, all: TrajectoryLike[]): Spec {
   const s = structuredClone(spec) as unknown as Json;
@@ -189,10 +192,21 @@ export function padDashboardY(spec: Spec, all: TrajectoryLike[]): Spec {
     const values = all.flatMap((t) => (key && t.values[key] ? Array.from(t.values[key]) : []));
     const finite = values.filter((v) => Number.isFinite(v));
     if (!finite.length) continue;
+    const spanned = DASHBOARD_PANELS.find((p) => p.key === key);
+    const fixed = spanned
+      ? spanDomain(
+          finite.map((value) => ({ metric: key, value })),
+          spanned,
+        )
+      : undefined;
     for (const layer of (panel.layer as Json[]) ?? []) {
       const y = (layer.encoding as Json | undefined)?.y as Json | undefined;
       if (y?.type !== 'quantitative') continue;
       const scale = (y.scale as Json) ?? {};
+      if (fixed) {
+        y.scale = { ...scale, domain: fixed, nice: false };
+        continue;
+      }
       let lo = Math.min(...finite);
       let hi = Math.max(...finite);
       if (scale.zero) lo = Math.min(0, lo);
