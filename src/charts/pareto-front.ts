@@ -48,8 +48,12 @@ export function paretoFrontSpec(input: ParetoFrontInput, themeIn: Partial<ChartT
     params.forEach((k, i) => (row[paramField(i)] = sig(p.params?.[k] ?? NaN)));
     return row;
   });
-  const xTitle = `${metricTitle(input.x.key)} (${input.x.sense === 'max' ? 'higher' : 'lower'} is better)`;
-  const yTitle = `${metricTitle(input.y.key)} (${input.y.sense === 'max' ? 'higher' : 'lower'} is better)`;
+  const axisTitle = (o: ParetoObjective) =>
+    `${metricTitle(o.key)}, ${o.sense === 'max' ? 'higher' : 'lower'} is better`;
+  const xTitle = axisTitle(input.x);
+  const yTitle = axisTitle(input.y);
+  // The title names the objectives as the axes do, without their keys (the axes carry them).
+  const nameOf = (key: string) => metricTitle(key).replace(/ \([^()]*\)$/, '');
   const x = { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } };
   const y = { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } };
   const tooltip = [
@@ -62,7 +66,8 @@ export function paretoFrontSpec(input: ParetoFrontInput, themeIn: Partial<ChartT
   const front = paletteColors(theme)[1];
   const layer: Json[] = [
     {
-      mark: { type: 'point', filled: true, size: 36 },
+      // Opaque, so the legend's symbols have the colours of the marks.
+      mark: { type: 'point', filled: true, size: 36, opacity: 1 },
       encoding: {
         x,
         y,
@@ -96,7 +101,7 @@ export function paretoFrontSpec(input: ParetoFrontInput, themeIn: Partial<ChartT
   ];
   const n = input.points.filter((p) => p.front).length;
   const base = baseSpec(theme, {
-    title: `Trade-off: ${input.x.key} against ${input.y.key}`,
+    title: `Trade-off: ${nameOf(input.x.key)} against ${nameOf(input.y.key)}`,
     subtitle: `${n} of ${input.points.length} runs are on the Pareto front (no other run is better on both).`,
     description: `Scatter of ${input.points.length} sweep runs by ${input.x.key} (${input.x.sense}) and ${input.y.key} (${input.y.sense}); the ${n} non-dominated runs are highlighted and joined.`,
   });

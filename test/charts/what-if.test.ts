@@ -49,7 +49,8 @@ const TEXT: Record<string, string[]> = {
     'tipping point by bisection',
   ],
   'pareto-front': [
-    'A/B thumbs-up rate (ab/thumbs_up) (higher is better)',
+    'A/B thumbs-up rate (ab/thumbs_up), higher is better',
+    'Trade-off: A/B thumbs-up rate against Sycophancy',
     'Pareto front',
     'dominated',
   ],
