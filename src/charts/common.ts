@@ -146,6 +146,7 @@ export function seriesColorScale(names: string[], theme: ChartTheme): Json {
 
 /**
  * A strokeDash encoding that tells series apart in print, or undefined when dashes are off.
+ * Dashes also turn on when the series outnumber the palette's colours (colours then repeat).
  * Give it the colour encoding's title so vega-lite merges both into one legend.
  */
 export function seriesDash(
@@ -154,7 +155,7 @@ export function seriesDash(
   theme: ChartTheme,
   title: string | null,
 ): Json | undefined {
-  if (!theme.dashes) return undefined;
+  if (!theme.dashes && names.length <= paletteColors(theme).length) return undefined;
   return {
     field,
     type: 'nominal',

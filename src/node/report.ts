@@ -8,7 +8,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChartTheme } from '../charts/index.ts';
-import { PALETTES, type Spec } from '../charts/index.ts';
+import {
+  PALETTES,
+  paletteColors,
+  resolveTheme,
+  sharedColours,
+  type Spec,
+} from '../charts/index.ts';
 import { deploy } from '../engine/deployment.ts';
 import { effectiveWeights, mixedReward } from '../engine/mix.ts';
 import { evaluatePolicy } from '../engine/metrics.ts';
@@ -463,6 +469,55 @@ export function loadTheme(file: string): Partial<ChartTheme> {
   return checkTheme(data, src);
 }
 
+// ---- a palette too short for the charts -------------------------------------------------------
+
+/**
+ * One sentence when some chart has more series than the theme's palette has colours (vega then
+ * repeats colours silently: two series look like one), naming each chart and the series that
+ * share a colour; null when every series has its own colour.
+ */
+export function paletteWarning(
+  specs: Partial<Record<string, Spec>>,
+  theme: Partial<ChartTheme>,
+  rebuild?: (theme: Partial<ChartTheme>) => Partial<Record<string, Spec>>,
+): string | null {
+  const parts: string[] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    const shared = sharedColours(spec);
+    if (!shared.length) continue;
+    parts.push(`${name} (${shared.map((x) => x.names.join(' and ')).join('; ')})`);
+  }
+  if (!parts.length) return null;
+  const colours = paletteColors(resolveTheme(theme));
+  const n = colours.length;
+  // How many colours would do: the same charts with the palette padded by distinct colours
+  // (signals keep fixed palette slots, so this can be more than the number of series).
+  let enough: number | null = null;
+  for (let m = n + 1; rebuild && m <= n + 16 && enough === null; m++) {
+    const pad = Array.from(
+      { length: m - n },
+      (_, i) => `#0${(i + 1).toString(16).padStart(5, '0')}`,
+    );
+    const again = rebuild({ ...theme, palette: [...colours, ...pad] });
+    if (Object.values(again).every((spec) => !sharedColours(spec).length)) enough = m;
+  }
+  return (
+    `the theme's palette has ${n} colour${n === 1 ? '' : 's'}, fewer than the series of some ` +
+    `charts, so colours repeat in ${parts.join(', ')}. The runs' lines (drift, dashboard) are then ` +
+    `dashed as well; areas, bars and the signals' lines are not. ` +
+    (enough ? `Give the palette at least ${enough} colours.` : 'Give the palette more colours.')
+  );
+}
+
+const warned = new Set<string>();
+
+/** Writes a warning on stderr, once per process for the same text. */
+export function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.stderr.write(`warning: ${message}\n`);
+}
+
 // ---- chart names ------------------------------------------------------------------------------
 
 /** A chart kind from the command line; an InputError with the list and a hint otherwise. */
@@ -480,8 +535,15 @@ export function chartSpec(
   input: ReportInput,
   kind: ReportChartName,
   theme: Partial<ChartTheme> = {},
+  warn: (message: string) => void = warnOnce,
 ): Spec {
-  return chartSpecs(input, reportFacts(input), theme)[kind];
+  const facts = reportFacts(input);
+  const spec = chartSpecs(input, facts, theme)[kind];
+  const warning = paletteWarning({ [kind]: spec }, theme, (t) => ({
+    [kind]: chartSpecs(input, facts, t)[kind],
+  }));
+  if (warning) warn(warning);
+  return spec;
 }
 
 // ---- writing ----------------------------------------------------------------------------------
@@ -553,6 +615,8 @@ export async function reportFiles(
 
 export interface ReportRunOptions extends GatherOptions {
   theme?: Partial<ChartTheme>;
+  /** Where a warning about the theme goes (default: once on stderr). */
+  warn?: (message: string) => void;
 }
 
 /** What `writeReport` did. */
@@ -577,6 +641,12 @@ export async function writeReport(
   checkOutputDir(dir, REPORT_MARKER);
   const input = gatherReport(scenario, options);
   const report = buildReport(input, options.theme);
+  const warning = paletteWarning(
+    Object.fromEntries(report.charts.map((c) => [c.name, c.spec])),
+    options.theme ?? {},
+    (t) => chartSpecs(input, report.facts, t),
+  );
+  if (warning) (options.warn ?? warnOnce)(warning);
   const files = await reportFiles(report, input);
   const abs = writeOutputDir(dir, files, REPORT_MARKER);
   const bytes = Object.values(files).reduce(

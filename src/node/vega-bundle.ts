@@ -68,9 +68,20 @@ export interface PageChart {
   spec: Spec;
 }
 
+/** The class of the block that holds one chart and scrolls sideways when the chart is wider. */
+export const CHART_SCROLL_CLASS = 'rewardmix-chart-scroll';
+
+/** A chart's element inside its scrolling block (what `bodyHtml` should use for each chart). */
+export function chartContainer(id: string, attributes = ''): string {
+  return `<div class="${CHART_SCROLL_CLASS}"><div id="${id}"${attributes ? ` ${attributes}` : ''}></div></div>`;
+}
+
 export interface PageOptions {
   title: string;
-  /** Trusted HTML for the body; place `<div id="ID"></div>` where each chart should go. */
+  /**
+   * Trusted HTML for the body; place `chartContainer(ID)` (or a bare `<div id="ID"></div>`,
+   * wrapped when the page loads) where each chart should go.
+   */
   bodyHtml: string;
   charts: PageChart[];
   /** Extra CSS appended to the page's stylesheet. */
@@ -90,7 +101,9 @@ const CSP = [
 const CSS = `
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; max-width: 72rem; margin: 2rem auto;
   padding: 0 1rem; color: #222; line-height: 1.5; }
-.rewardmix-chart { margin: 1.5rem 0; overflow-x: auto; }
+/* vega-embed makes a chart's element an inline-block as wide as the chart, so the element
+   itself never scrolls: a block wrapper as wide as the column does, and the page never does. */
+.rewardmix-chart-scroll { display: block; max-width: 100%; overflow-x: auto; margin: 1.5rem 0; }
 .rewardmix-chart-error { color: #b00020; white-space: pre-wrap; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; }
 `;
@@ -109,7 +122,7 @@ export function htmlPage(options: PageOptions): string {
   }
   const missing = options.charts
     .filter((c) => !new RegExp(`id=["']${c.id}["']`).test(options.bodyHtml))
-    .map((c) => `<div id="${c.id}"></div>`)
+    .map((c) => chartContainer(c.id))
     .join('\n');
   const charts = options.charts.map((c) => ({ id: c.id, spec: c.spec }));
   return `<!DOCTYPE html>
@@ -132,6 +145,12 @@ ${vegaScripts()}
   charts.forEach(function (c) {
     var el = document.getElementById(c.id);
     el.classList.add('rewardmix-chart');
+    if (!el.parentElement.classList.contains('${CHART_SCROLL_CLASS}')) {
+      var box = document.createElement('div');
+      box.className = '${CHART_SCROLL_CLASS}';
+      el.parentElement.insertBefore(box, el);
+      box.appendChild(el);
+    }
     vegaEmbed(el, c.spec, {
       renderer: 'svg',
       actions: { export: true, source: false, compiled: false, editor: false },

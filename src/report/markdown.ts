@@ -96,14 +96,17 @@ function htmlBlock(report: Report, b: Block): string {
             `<tr>${r.map((c, i) => `<td class="${b.align[i]}">${inlineHtml(c)}</td>`).join('')}</tr>`,
         )
         .join('\n');
-      return `<table id="table-${b.id}">\n<thead><tr>${th}</tr></thead>\n<tbody>\n${trs}\n</tbody>\n</table>`;
+      // Wrapped like a chart, so a table wider than a phone scrolls in its box, not the page.
+      return `<div class="table-scroll"><table id="table-${b.id}">\n<thead><tr>${th}</tr></thead>\n<tbody>\n${trs}\n</tbody>\n</table></div>`;
     }
     case 'chart': {
       const c = report.charts.find((x) => x.name === b.name)!;
       const files = chartFiles(b.name)
         .map((f) => `<a href="${f.path}">${f.label}</a>`)
         .join(' · ');
-      return `<figure>\n<div id="${chartElementId(b.name)}" class="report-chart" data-chart="${b.name}"></div>\n<figcaption>${escapeHtml(c.caption)}. ${files}</figcaption>\n</figure>`;
+      // The block that scrolls when the chart is wider than the column (the page's CSS, in
+      // src/node/vega-bundle.ts): vega-embed's own element grows to the chart's width.
+      return `<figure>\n<div class="rewardmix-chart-scroll"><div id="${chartElementId(b.name)}" class="report-chart" data-chart="${b.name}"></div></div>\n<figcaption>${escapeHtml(c.caption)}. ${files}</figcaption>\n</figure>`;
     }
   }
 }
@@ -133,4 +136,5 @@ code { background: #f4f4f4; padding: 0 .2em; border-radius: 3px; font-size: .9em
 figure { margin: 1.5rem 0; } figcaption { color: #555; font-size: .85rem; }
 th.r, td.r { text-align: right; font-variant-numeric: tabular-nums; } th.l, td.l { text-align: left; }
 table { margin: 1rem 0; font-size: .9rem; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
 `;

@@ -91,4 +91,29 @@ describe('report index.html in chromium', () => {
     expect(statSync(shot).size).toBeGreaterThan(50_000);
     await page.close();
   });
+
+  it('never scrolls sideways on a phone: a wide chart scrolls in its own box', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(server.url);
+    for (const name of REPORT_CHARTS) {
+      await page.waitForSelector(`#chart-${name} svg.marks`, { timeout: 30_000 });
+    }
+    const layout = await page.evaluate(() => ({
+      page: document.scrollingElement!.scrollWidth,
+      boxes: [...document.querySelectorAll('.rewardmix-chart-scroll')].map((b) => ({
+        id: b.firstElementChild?.id,
+        client: b.clientWidth,
+        scroll: b.scrollWidth,
+      })),
+    }));
+    expect(layout.page).toBeLessThanOrEqual(390);
+    expect(layout.boxes).toHaveLength(REPORT_CHARTS.length);
+    for (const b of layout.boxes) {
+      expect(b.client, b.id).toBeLessThanOrEqual(390);
+      // The chart keeps its size (it is not squeezed): its box scrolls instead.
+      expect(b.scroll, b.id).toBeGreaterThan(b.client);
+    }
+    await page.close();
+  });
 });
