@@ -175,9 +175,13 @@ function fromRunDir(dir: string): GatheredRun & { scenarioFile: string | null } 
     scenario: params,
     world,
   };
+  // A what-if run says so wherever it is named (title, findings, legends): the scenario's name
+  // alone would present it as the scenario itself.
+  const sets = Array.isArray(s.provenance?.sets) ? s.provenance.sets.map(String) : [];
+  const base = s.scenario || world.name || basename(abs);
   return {
     run: {
-      name: s.scenario || world.name || basename(abs),
+      name: sets.length ? `${base} (${sets.join(', ')})` : base,
       source: displayPath(abs),
       trajectory: readMetricsJsonl(join(abs, 'metrics.jsonl')),
       finalPolicy,
@@ -191,21 +195,26 @@ function fromRunDir(dir: string): GatheredRun & { scenarioFile: string | null } 
   };
 }
 
+/** A scenario file of one change alone. */
+const ONE_CHANGE = /-only\.(ya?ml|json)$/i;
+
 /** Preferred order of the shipped "each change alone" scenarios; others follow by name. */
 const CHANGE_ORDER = ['thumbs-only', 'memory-only', 'fresher-data-only'];
 
 /**
  * The "each change alone" scenarios of a comparison: files `*-only.yaml` (or .yml, .json) next to
  * the candidate that extend the comparison (for the shipped scenarios: thumbs-only, memory-only
- * and fresher-data-only, each extending baseline).
+ * and fresher-data-only, each extending baseline). None when the candidate is itself one change
+ * alone (a `*-only` file): its siblings are not parts of it, and it is not "all of them together".
  */
 export function changesAlone(candidate: string, comparison: string): string[] {
+  if (ONE_CHANGE.test(basename(candidate))) return [];
   const dir = dirname(resolve(candidate));
   const skip = new Set([resolve(candidate), resolve(comparison)]);
   const found: string[] = [];
   for (const f of readdirSync(dir)) {
     const p = join(dir, f);
-    if (!/-only\.(ya?ml|json)$/i.test(f) || skip.has(p)) continue;
+    if (!ONE_CHANGE.test(f) || skip.has(p)) continue;
     try {
       if (parentScenario(p) === resolve(comparison)) found.push(p);
     } catch {

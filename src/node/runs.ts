@@ -9,7 +9,7 @@
  * is written; `writeOutputDir` then writes into a temporary sibling directory and renames it into
  * place, so a reader never sees a half-written run.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -298,12 +298,24 @@ export function runFiles(
 /** The marker file that makes a directory a previous run directory (safe to replace). */
 export const RUN_MARKER = 'summary.json';
 
-/** `runs/<scenario name>-<seed>`: the default output directory of `rewardmix run`. */
-export function defaultRunDir(loaded: LoadedScenario, seed: number | string): string {
+/**
+ * `runs/<scenario name>-<seed>`: the default output directory of `rewardmix run`; with
+ * overrides (`--set`, `--steps`, `--trainer`), `runs/<scenario name>-<seed>-<6 hex digits of
+ * their hash>`, so a what-if run never replaces the plain run of the scenario (or another
+ * what-if's).
+ */
+export function defaultRunDir(
+  loaded: LoadedScenario,
+  seed: number | string,
+  overrides: string[] = [],
+): string {
   const name = (loaded.world.name || basename(loaded.path).replace(/\.(ya?ml|json)$/, ''))
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[.-]+/, '');
-  return join('runs', `${name || 'scenario'}-${seed}`);
+  const tag = overrides.length
+    ? `-${createHash('sha256').update(JSON.stringify(overrides)).digest('hex').slice(0, 6)}`
+    : '';
+  return join('runs', `${name || 'scenario'}-${seed}${tag}`);
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   writeOutputDir,
 } from '../../src/node/runs.ts';
 import { InputError } from '../../src/scenario/errors.ts';
-import { BASELINE, UPDATE, extendsBaseline, tempDir } from './helpers.ts';
+import { BASELINE, UPDATE, extendsBaseline, rewardmix, tempDir } from './helpers.ts';
 
 describe('writeOutputDir', () => {
   it('creates the directory with its files (parents included)', () => {
@@ -107,9 +107,32 @@ describe('files of a run', () => {
     expect(s.provenance.parameters).toBe(loaded.scenario);
   });
 
-  it('defaultRunDir: runs/<name>-<seed>', () => {
+  it('defaultRunDir: runs/<name>-<seed>, and a what-if run (overrides) gets a directory of its own', () => {
     expect(defaultRunDir(loaded, 3)).toBe(join('runs', 'april-2025-update-3'));
+    const a = defaultRunDir(loaded, 3, ['mix.weights.spec=4']);
+    expect(a).toMatch(/^runs[/\\]april-2025-update-3-[0-9a-f]{6}$/);
+    expect(defaultRunDir(loaded, 3, ['mix.weights.spec=4'])).toBe(a);
+    expect(defaultRunDir(loaded, 3, ['mix.weights.spec=5'])).not.toBe(a);
+    expect(defaultRunDir(loaded, 3, ['--steps 20'])).not.toBe(a);
   });
+
+  it('a report from a what-if run directory names its overrides', async () => {
+    const cwd = tempDir();
+    const run = await rewardmix(
+      ['run', UPDATE, '--set', 'mix.weights.spec=4', '--steps', '20', '--quiet'],
+      cwd,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const dirs = readdirSync(join(cwd, 'runs'));
+    expect(dirs).toHaveLength(1);
+    expect(dirs[0]).toMatch(/^april-2025-update-1-[0-9a-f]{6}$/);
+    const report = await rewardmix(['report', join('runs', dirs[0]), '--out', 'rep'], cwd);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain('april-2025-update (mix.weights.spec=4) against baseline');
+    expect(readFileSync(join(cwd, 'rep', 'report.md'), 'utf8')).toContain(
+      'april-2025-update (mix.weights.spec=4)',
+    );
+  }, 120_000);
 
   it('runLoadedAsync gives the same result as runLoaded and reports progress to the end', async () => {
     const seen: [number, number][] = [];

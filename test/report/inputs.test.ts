@@ -168,5 +168,9 @@ describe('report input checks', () => {
       'memory-only.yaml',
       'fresher-data-only.yaml',
     ]);
+    // A candidate that is itself one change alone has no parts to list (memory-only is not part
+    // of thumbs-only, and thumbs-only is not "all of them together").
+    expect(changesAlone(join(dir, 'b-only.yaml'), join(dir, 'parent.yaml'))).toEqual([]);
+    expect(changesAlone(join(SCENARIOS, 'thumbs-only.yaml'), BASELINE)).toEqual([]);
   });
 });

@@ -66,7 +66,10 @@ export function register(program: Command): void {
       ]),
     )
     .option('--record-every <k>', 'record every k-th step (default: about 500 points)')
-    .option('--out <dir>', 'output directory (default: runs/<scenario name>-<seed>)')
+    .option(
+      '--out <dir>',
+      'output directory (default: runs/<scenario name>-<seed>, with a short hash of any --set, --steps or --trainer appended)',
+    )
     .option('--json', 'print summary.json to stdout')
     .option('--quiet', 'no progress bar and no notes on stderr')
     .addHelpText('after', EXAMPLES)
@@ -81,7 +84,12 @@ export function register(program: Command): void {
       const sets = flags.set ?? [];
       const loaded = loadForRun(file, { sets, steps, trainer: flags.trainer });
       const seed = seedOf(loaded, seedFlag);
-      const dir = flags.out ?? defaultRunDir(loaded, seed);
+      const overrides = [
+        ...sets,
+        ...(steps !== undefined ? [`--steps ${steps}`] : []),
+        ...(flags.trainer ? [`--trainer ${flags.trainer}`] : []),
+      ];
+      const dir = flags.out ?? defaultRunDir(loaded, seed, overrides);
       checkOutputDir(dir);
 
       // ---- run ----
