@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Trajectory } from '../engine/run.ts';
 import type { MetricRow } from '../engine/types.ts';
-import { DASHES, paletteColors, themeConfig, type ChartTheme } from './theme.ts';
+import { DASHES, inkColors, isDark, paletteColors, themeConfig, type ChartTheme } from './theme.ts';
 
 /** A vega-lite spec, as the builders return it. */
 export type Spec = TopLevelSpec;
@@ -114,6 +114,48 @@ const SIGNAL_SLOTS: Record<string, number> = { spec: 0, thumbs: 1, correctness: 
 /** Colours outside the palette: the net line and rules (the KL term: `klColor(theme)`). */
 export const NEUTRAL = { net: '#000000', rule: '#555555' } as const;
 
+/**
+ * The neutral colours of a theme: the net line and strong rules (`net`), thresholds and their
+ * labels (`rule`), the halo under a line drawn over areas (`halo`), reference rules and dividers
+ * (`muted`), points that recede (`faint`). On a light background they are the fixed ones the
+ * default specs always had; on a dark one (`theme.background`) they turn light, so the net line
+ * and the rules do not vanish into it.
+ */
+export function neutralColors(theme: ChartTheme): {
+  net: string;
+  rule: string;
+  halo: string;
+  muted: string;
+  faint: string;
+  /** A reference line drawn beside the data (the optimum tilt's). */
+  reference: string;
+  /** A grid quieter than the theme's. */
+  grid: string;
+  /** How a subtitle names a line in the `net` colour. */
+  netName: string;
+} {
+  if (isDark(theme.background))
+    return {
+      net: '#FFFFFF',
+      rule: '#B0B0B0',
+      halo: theme.background,
+      muted: '#8C8C8C',
+      faint: '#6E6E6E',
+      reference: '#9A9A9A',
+      grid: inkColors(theme).grid,
+      netName: 'White line',
+    };
+  return {
+    ...NEUTRAL,
+    halo: 'white',
+    muted: '#888888',
+    faint: '#BBBBBB',
+    reference: '#9A9A9A',
+    grid: '#F0F0F0',
+    netName: 'Black line',
+  };
+}
+
 /** Sorts signal names: known ones in SIGNAL_ORDER, the rest after in the given order. */
 export function sortSignals(names: string[]): string[] {
   const known = SIGNAL_ORDER.filter((s) => names.includes(s));
@@ -180,15 +222,18 @@ export function panelWidth(theme: ChartTheme, n: number): number {
   return n <= 1 ? theme.width : Math.round(theme.width * 0.75);
 }
 
-/** A white line under a line on top of filled areas, so it stays legible on any fill. */
-export function halo(layer: Json): Json {
+/**
+ * A line in the background's colour (white by default) under a line on top of filled areas, so
+ * it stays legible on any fill.
+ */
+export function halo(layer: Json, color = 'white'): Json {
   const mark = layer.mark as Json;
   const encoding = { ...(layer.encoding as Json) };
   delete encoding.color;
   delete encoding.tooltip;
   return {
     ...layer,
-    mark: { ...mark, color: 'white', strokeWidth: Number(mark.strokeWidth ?? 2) + 2.5 },
+    mark: { ...mark, color, strokeWidth: Number(mark.strokeWidth ?? 2) + 2.5 },
     encoding,
   };
 }
@@ -214,12 +259,13 @@ export function labeledRules(
   field: string,
   yTitle: string,
   tooltip: Json[],
+  color: string = NEUTRAL.rule,
 ): Json[] {
   const data = { values };
   return [
     {
       data,
-      mark: { type: 'rule', strokeDash: [6, 4], color: NEUTRAL.rule, strokeWidth: 1.5 },
+      mark: { type: 'rule', strokeDash: [6, 4], color, strokeWidth: 1.5 },
       encoding: { y: { field, type: 'quantitative', title: yTitle }, tooltip },
     },
     {
@@ -229,7 +275,7 @@ export function labeledRules(
         x: { value: 'width' },
         y: { field, type: 'quantitative', title: yTitle },
         text: { field: 'label' },
-        color: { value: NEUTRAL.rule },
+        color: { value: color },
       },
     },
   ];

@@ -8,7 +8,7 @@ import {
   baseSpec,
   compact,
   FORMAT,
-  NEUTRAL,
+  neutralColors,
   seriesColorScale,
   sig,
   tip,
@@ -113,6 +113,7 @@ export function deploymentTimelineSpec(
   themeIn: Partial<ChartTheme> = {},
 ): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const actual = input.label ?? 'as it happened';
   const cf = input.counterfactual;
   const eventList = input.timeline.events ?? [];
@@ -182,7 +183,7 @@ export function deploymentTimelineSpec(
     data: eventData,
     layer: [
       {
-        mark: { type: 'tick', orient: 'vertical', color: NEUTRAL.rule, thickness: 1.5 },
+        mark: { type: 'tick', orient: 'vertical', color: neutral.rule, thickness: 1.5 },
         encoding: {
           x: x(null, false),
           y: { field: 'level', type: 'ordinal', title: null, axis: null },
@@ -233,7 +234,7 @@ export function deploymentTimelineSpec(
         },
         {
           data: eventData,
-          mark: { type: 'rule', color: NEUTRAL.rule, strokeDash: [3, 3], strokeWidth: 1.2 },
+          mark: { type: 'rule', color: neutral.rule, strokeDash: [3, 3], strokeWidth: 1.2 },
           encoding: { x: xp, tooltip: eventTooltip },
         },
       ],

@@ -19,6 +19,7 @@ import {
   type RunInput,
   type Spec,
   asSpec,
+  neutralColors,
 } from './common.ts';
 import { oneOrLines, wrapParts } from './text.ts';
 import { resolveTheme, type ChartTheme } from './theme.ts';
@@ -93,9 +94,13 @@ export function driftSpec(input: DriftInput, themeIn: Partial<ChartTheme> = {}):
   if (threshold != null && Number.isFinite(threshold)) {
     const label = `${input.thresholdLabel ?? 'launch threshold'} ${sig(threshold, 3)}`;
     layer.push(
-      ...labeledRules([{ threshold, label }], 'threshold', yTitle, [
-        tip('threshold', 'Launch threshold', 'quantitative', FORMAT.prob),
-      ]),
+      ...labeledRules(
+        [{ threshold, label }],
+        'threshold',
+        yTitle,
+        [tip('threshold', 'Launch threshold', 'quantitative', FORMAT.prob)],
+        neutralColors(theme).rule,
+      ),
     );
   }
   const notes: string[] = [];

@@ -19,6 +19,7 @@ import {
   type Row,
   type RunInput,
   type Spec,
+  neutralColors,
 } from './common.ts';
 import { resolveTheme, type ChartTheme } from './theme.ts';
 
@@ -122,6 +123,7 @@ export function multipliersSpec(input: MultipliersInput, themeIn: Partial<ChartT
           tip('constraint', 'Constraint on', 'nominal'),
           tip('bound', 'Bound', 'quantitative', FORMAT.value),
         ],
+        neutralColors(theme).rule,
       ),
     );
   }

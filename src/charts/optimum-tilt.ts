@@ -15,6 +15,7 @@ import {
   type Row,
   type Spec,
   asSpec,
+  neutralColors,
 } from './common.ts';
 import { resolveTheme, type ChartTheme } from './theme.ts';
 
@@ -36,6 +37,7 @@ export const OPTIMUM_LABEL = 'π* (KL-regularized optimum)';
 
 export function optimumTiltSpec(input: OptimumTiltInput, themeIn: Partial<ChartTheme> = {}): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const C = input.contexts.length;
   const A = input.actions.length;
   const situations = input.contexts.map(labelOf);
@@ -77,7 +79,7 @@ export function optimumTiltSpec(input: OptimumTiltInput, themeIn: Partial<ChartT
     type: 'nominal',
     sort: styles,
     title: null,
-    axis: { grid: true, gridColor: '#F0F0F0', domain: false, ticks: false },
+    axis: { grid: true, gridColor: neutral.grid, domain: false, ticks: false },
   };
   const xTitle = 'P(style | situation)';
   const xAxis = { format: FORMAT.percent, values: [0, 0.5, 1], labelFlush: true };
@@ -85,7 +87,7 @@ export function optimumTiltSpec(input: OptimumTiltInput, themeIn: Partial<ChartT
   const rowStep = Math.max(16, Math.round(theme.fontSize * 1.5));
   const layer: Json[] = [
     {
-      mark: { type: 'rule', color: '#9A9A9A', strokeWidth: 2 },
+      mark: { type: 'rule', color: neutral.reference, strokeWidth: 2 },
       encoding: {
         y,
         x: {

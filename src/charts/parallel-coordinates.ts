@@ -13,6 +13,7 @@ import {
   type Json,
   type Row,
   type Spec,
+  neutralColors,
 } from './common.ts';
 import { resolveTheme, type ChartTheme } from './theme.ts';
 import { wrapParts } from './text.ts';
@@ -31,6 +32,7 @@ export function parallelCoordinatesSpec(
   themeIn: Partial<ChartTheme> = {},
 ): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const axes = [...input.dimensions, input.metric];
   const ranges = axes.map((k) => {
     const vs = input.rows.map((r) => r[k]).filter(Number.isFinite);
@@ -82,7 +84,7 @@ export function parallelCoordinatesSpec(
   const pointOpacity = sig(Math.min(0.8, Math.max(0.1, 6.2 / Math.sqrt(n))), 2);
   const layer: Json[] = [
     {
-      mark: { type: 'rule', color: '#888888', strokeWidth: 1 },
+      mark: { type: 'rule', color: neutral.muted, strokeWidth: 1 },
       transform: [{ aggregate: [{ op: 'count', as: 'n' }], groupby: ['axis'] }],
       encoding: { x, y: { datum: 0 }, y2: { datum: 1 } },
     },

@@ -8,7 +8,7 @@ import {
   baseSpec,
   FORMAT,
   metricTitle,
-  NEUTRAL,
+  neutralColors,
   sig,
   tip,
   type Json,
@@ -35,6 +35,7 @@ export const DOMINATED_LABEL = 'dominated';
 
 export function paretoFrontSpec(input: ParetoFrontInput, themeIn: Partial<ChartTheme> = {}): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const params = [...new Set(input.points.flatMap((p) => Object.keys(p.params ?? {})))];
   // Parameter names may hold dots (scenario paths): vega-lite reads dots in a field as nesting.
   const paramField = (i: number) => `param${i}`;
@@ -75,7 +76,7 @@ export function paretoFrontSpec(input: ParetoFrontInput, themeIn: Partial<ChartT
           field: 'status',
           type: 'nominal',
           title: null,
-          scale: { domain: [FRONT_LABEL, DOMINATED_LABEL], range: [front, '#BBBBBB'] },
+          scale: { domain: [FRONT_LABEL, DOMINATED_LABEL], range: [front, neutral.faint] },
         },
         order: { field: 'status', type: 'nominal', sort: 'descending' },
         tooltip,
@@ -93,7 +94,7 @@ export function paretoFrontSpec(input: ParetoFrontInput, themeIn: Partial<ChartT
         filled: true,
         size: 60,
         color: front,
-        stroke: NEUTRAL.net,
+        stroke: neutral.net,
         strokeWidth: 0.8,
       },
       encoding: { x, y, tooltip },

@@ -6,7 +6,7 @@
 import {
   baseSpec,
   FORMAT,
-  NEUTRAL,
+  neutralColors,
   panels,
   runRows,
   signalColorScale,
@@ -39,6 +39,7 @@ export function rewardDecompositionSpec(
   themeIn: Partial<ChartTheme> = {},
 ): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const names = input.runs.map((r) => r.name);
   const rows: Row[] = [];
   const signalSet = new Set<string>();
@@ -54,7 +55,7 @@ export function rewardDecompositionSpec(
     field: 'signal',
     type: 'nominal',
     title: 'Signal',
-    scale: signalColorScale([...signals, MIXED_LABEL], theme, { [MIXED_LABEL]: NEUTRAL.net }),
+    scale: signalColorScale([...signals, MIXED_LABEL], theme, { [MIXED_LABEL]: neutral.net }),
   };
   const x = stepX(theme, panelWidth(theme, names.length));
   const tooltip = [
@@ -82,12 +83,12 @@ export function rewardDecompositionSpec(
         tooltip,
       },
     },
-    halo(mixedLine),
+    halo(mixedLine, neutral.halo),
     mixedLine,
   ];
   const base = baseSpec(theme, {
     title: 'Where the mixed reward comes from',
-    subtitle: "Areas: each signal's weighted contribution; black line: their sum, the mixed reward",
+    subtitle: `Areas: each signal's weighted contribution; ${neutral.netName.toLowerCase()}: their sum, the mixed reward`,
     description: `Stacked areas of each signal's weighted reward (rewards/<signal>/weighted: effective weight times its expected value under the policy) over training steps, with the mixed reward (reward/mixed) as a line; signals: ${signals.join(', ')}; runs: ${names.join(', ')}.`,
   });
   return panels(theme, base, rows, 'run', names, layer);

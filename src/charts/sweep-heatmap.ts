@@ -8,7 +8,7 @@ import {
   baseSpec,
   FORMAT,
   metricTitle,
-  NEUTRAL,
+  neutralColors,
   sig,
   tip,
   type Json,
@@ -100,6 +100,7 @@ export function sweepHeatmapSpec(
   themeIn: Partial<ChartTheme> = {},
 ): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const xs = levels(input.cells.map((c) => c.x));
   const ys = levels(input.cells.map((c) => c.y));
   const xEdges = edges(xs);
@@ -192,11 +193,11 @@ export function sweepHeatmapSpec(
           : {}),
       },
     });
-    layer.push(enc('white', 4.5, false), enc(NEUTRAL.net, 2, true));
+    layer.push(enc(neutral.halo, 4.5, false), enc(neutral.net, 2, true));
   }
   const contourNote =
     segments.length > 0
-      ? `Black line: where ${input.metric} = ${sig(t as number, 4)} (the tipping boundary).`
+      ? `${neutral.netName}: where ${input.metric} = ${sig(t as number, 4)} (the tipping boundary).`
       : t != null
         ? `${input.metric} does not cross ${sig(t, 4)} on this grid.`
         : undefined;

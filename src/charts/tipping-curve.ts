@@ -9,7 +9,7 @@ import {
   baseSpec,
   FORMAT,
   metricTitle,
-  NEUTRAL,
+  neutralColors,
   sig,
   tip,
   type Json,
@@ -41,6 +41,7 @@ export function tippingCurveSpec(
   themeIn: Partial<ChartTheme> = {},
 ): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const color = paletteColors(theme)[0];
   const yTitle = metricTitle(input.metric);
   const rows: Row[] = input.curve.map((p) => ({
@@ -72,7 +73,7 @@ export function tippingCurveSpec(
   if (threshold !== null && Number.isFinite(threshold)) {
     layer.push({
       data: { values: [{ threshold }] },
-      mark: { type: 'rule', strokeDash: [6, 4], color: NEUTRAL.rule, strokeWidth: 1.5 },
+      mark: { type: 'rule', strokeDash: [6, 4], color: neutral.rule, strokeWidth: 1.5 },
       encoding: {
         y: { field: 'threshold', type: 'quantitative', title: yTitle },
         tooltip: [tip('threshold', 'Threshold', 'quantitative', FORMAT.value)],
@@ -88,7 +89,7 @@ export function tippingCurveSpec(
     if (c.lo != null && c.hi != null && c.hi > c.lo) {
       layer.push({
         data: { values: [{ lo: sig(c.lo), hi: sig(c.hi) }] },
-        mark: { type: 'rect', color: NEUTRAL.net, opacity: 0.12 },
+        mark: { type: 'rect', color: neutral.net, opacity: 0.12 },
         encoding: {
           x: { field: 'lo', type: 'quantitative', title: input.param },
           x2: { field: 'hi' },
@@ -102,7 +103,7 @@ export function tippingCurveSpec(
     }
     layer.push({
       data: { values: [{ x: sig(c.x), label: `tipping point ${sig(c.x, 4)}` }] },
-      mark: { type: 'rule', color: NEUTRAL.net, strokeWidth: 2 },
+      mark: { type: 'rule', color: neutral.net, strokeWidth: 2 },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: input.param },
         tooltip: [tip('x', 'Tipping point (bisection)', 'quantitative', FORMAT.value)],
@@ -118,7 +119,7 @@ export function tippingCurveSpec(
   if (input.analytic != null && Number.isFinite(input.analytic)) {
     layer.push({
       data: { values: [{ x: sig(input.analytic) }] },
-      mark: { type: 'rule', color: NEUTRAL.rule, strokeDash: [2, 3], strokeWidth: 2 },
+      mark: { type: 'rule', color: neutral.rule, strokeDash: [2, 3], strokeWidth: 2 },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: input.param },
         tooltip: [

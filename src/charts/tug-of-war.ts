@@ -7,7 +7,7 @@
 import {
   baseSpec,
   FORMAT,
-  NEUTRAL,
+  neutralColors,
   ONE_ROW_PER_PANEL,
   panels,
   runPoints,
@@ -69,6 +69,7 @@ export function pullOvertakeStep(run: RunInput, specSignal = 'spec'): number | n
 
 export function tugOfWarSpec(input: TugOfWarInput, themeIn: Partial<ChartTheme> = {}): Spec {
   const theme = resolveTheme(themeIn);
+  const neutral = neutralColors(theme);
   const spec = input.specSignal ?? 'spec';
   const names = input.runs.map((r) => r.name);
   const rows: Row[] = [];
@@ -106,7 +107,7 @@ export function tugOfWarSpec(input: TugOfWarInput, themeIn: Partial<ChartTheme> 
     title: 'Push from',
     scale: signalColorScale([...forces, NET_LABEL], theme, {
       [KL_LABEL]: klColor(theme),
-      [NET_LABEL]: NEUTRAL.net,
+      [NET_LABEL]: neutral.net,
     }),
   };
   const x = stepX(theme, panelWidth(theme, names.length));
@@ -133,7 +134,7 @@ export function tugOfWarSpec(input: TugOfWarInput, themeIn: Partial<ChartTheme> 
       x,
       y: { value: 0 },
       text: { field: 'annotation' },
-      color: { value: NEUTRAL.net },
+      color: { value: neutral.net },
     },
   };
   const netLine: Json = {
@@ -144,7 +145,7 @@ export function tugOfWarSpec(input: TugOfWarInput, themeIn: Partial<ChartTheme> 
   const layer: Json[] = [
     {
       transform: ONE_ROW_PER_PANEL,
-      mark: { type: 'rule', color: '#888888', strokeWidth: 1 },
+      mark: { type: 'rule', color: neutral.muted, strokeWidth: 1 },
       encoding: { y: { datum: 0 } },
     },
     {
@@ -159,11 +160,11 @@ export function tugOfWarSpec(input: TugOfWarInput, themeIn: Partial<ChartTheme> 
         tooltip,
       },
     },
-    halo(netLine),
+    halo(netLine, neutral.halo),
     netLine,
     {
       transform: [marker],
-      mark: { type: 'rule', strokeDash: [4, 3], color: NEUTRAL.rule, strokeWidth: 1.5 },
+      mark: { type: 'rule', strokeDash: [4, 3], color: neutral.rule, strokeWidth: 1.5 },
       encoding: {
         x,
         tooltip: [tip('run', 'Run', 'nominal'), tip('annotation', 'Marker', 'nominal')],
@@ -175,7 +176,7 @@ export function tugOfWarSpec(input: TugOfWarInput, themeIn: Partial<ChartTheme> 
     title: 'Tug-of-war over sycophancy',
     subtitle: [
       'Above zero: pushes toward sycophancy; below zero: pushes away.',
-      'Black line: the net push; dashed rule: where the pull up overtakes the spec signal.',
+      `${neutral.netName}: the net push; dashed rule: where the pull up overtakes the spec signal.`,
     ],
     description: `Each reward signal's first-order push on eval/sycophancy per training step (pressure/<signal>, and the KL term's pressure/kl), stacked above zero for pushes up and below for pushes down, with the net (pressure/total) as a line and a rule at the first step where the sum of the other signals' positive pushes exceeds the ${spec} signal's push down; signals: ${signals.join(', ')}; runs: ${names.join(', ')}.`,
   });

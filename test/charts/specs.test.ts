@@ -124,3 +124,33 @@ describe.each(CHART_NAMES)('%s', (name) => {
     await expect(text).toMatchFileSnapshot(file);
   });
 });
+
+describe('on a dark background', () => {
+  const DARK = { background: '#1e1e1e' };
+  // Every colour a spec names for its marks (not the data): color, stroke, fill, and the values
+  // and ranges of colour encodings.
+  const colours = (node: unknown, out: string[] = []): string[] => {
+    if (Array.isArray(node)) node.forEach((n) => colours(n, out));
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'data') continue;
+        if (['color', 'stroke', 'fill'].includes(k) && typeof v === 'string') out.push(v);
+        else colours(v, out);
+        if (k === 'range' && Array.isArray(v))
+          v.forEach((c) => typeof c === 'string' && out.push(c));
+        if (k === 'value' && typeof v === 'string' && v.startsWith('#')) out.push(v);
+      }
+    }
+    return out;
+  };
+
+  it.each(CHART_NAMES)(
+    '%s draws no black line, rule or text (the net line turns light)',
+    (name) => {
+      const spec = (charts[name].build as (i: unknown, t: unknown) => Spec)(inputs[name], DARK);
+      const named = colours({ ...(spec as object), config: undefined });
+      expect(named.filter((c) => /^(#000000|#000|black|#555555)$/i.test(c))).toEqual([]);
+      expect(JSON.stringify(spec)).not.toMatch(/Black line|black line/);
+    },
+  );
+});
