@@ -24,6 +24,7 @@ import {
   type Row,
   type RunInput,
   type Spec,
+  compact,
 } from './common.ts';
 import { klColor, resolveTheme, type ChartTheme } from './theme.ts';
 
@@ -32,6 +33,13 @@ export interface TugOfWarInput {
   runs: RunInput[];
   /** The signal that holds sycophancy in check. Default 'spec'. */
   specSignal?: string;
+  /**
+   * The y axis reaches at least ±minExtent. A run whose pushes are all tiny (the baseline's,
+   * about 1e-6 per step) would otherwise be scaled up to fill the panel and look as dramatic as
+   * one whose pushes are ten thousand times larger. Default: none (the data's own extent; a
+   * report's panels share one axis with the run that moves, which does the same).
+   */
+  minExtent?: number;
 }
 
 export const KL_LABEL = 'KL penalty';
@@ -153,7 +161,16 @@ export function tugOfWarSpec(input: TugOfWarInput, themeIn: Partial<ChartTheme> 
       mark: { type: 'area', opacity: 0.85 },
       encoding: {
         x,
-        y: { field: 'stacked', type: 'quantitative', stack: 'zero', title: yTitle },
+        y: compact({
+          field: 'stacked',
+          type: 'quantitative',
+          stack: 'zero',
+          title: yTitle,
+          scale:
+            input.minExtent && input.minExtent > 0
+              ? { domain: { unionWith: [-input.minExtent, input.minExtent] } }
+              : undefined,
+        }),
         color,
         detail: { field: 'side', type: 'nominal' },
         order: { field: 'stackOrder', type: 'quantitative' },

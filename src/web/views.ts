@@ -328,7 +328,13 @@ export function chartSpec(id: ChartId, v: ViewInput): Spec {
     }
     case 'tug-of-war':
       // Its legend (two columns, titled on the left) is wider than the plot: fit the whole chart.
-      return fix(fitWidth(legendBelow(tugOfWarSpec({ runs: [mine] }, theme), 2), v.widths.card));
+      // At least ±0.001 per step: the baseline's pushes (about 1e-6) stay flat, as in the report.
+      return fix(
+        fitWidth(
+          legendBelow(tugOfWarSpec({ runs: [mine], minExtent: 1e-3 }, theme), 2),
+          v.widths.card,
+        ),
+      );
     case 'dashboard': {
       const whole = [
         sim.result.trajectory,

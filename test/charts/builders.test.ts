@@ -1,4 +1,6 @@
 // What each builder puts in its spec: the data, the markers and the computed annotations.
+import { parse, View } from 'vega';
+import { compile } from 'vega-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   deploymentTimelineSpec,
@@ -166,6 +168,37 @@ describe('tug-of-war', () => {
       );
     expect(up(i)).toBeGreaterThan(Math.abs(v['pressure/spec'][i]));
     expect(up(i - 1)).toBeLessThanOrEqual(Math.abs(v['pressure/spec'][i - 1]));
+  });
+});
+
+describe('tug-of-war: least extent', () => {
+  const yDomain = async (spec: unknown) => {
+    const view = new View(parse(compile(spec as never).spec), { renderer: 'none' });
+    await view.runAsync();
+    return view.scale('y').domain() as number[];
+  };
+
+  it('keeps a run with tiny pushes flat instead of scaling them up to fill the panel', async () => {
+    // Pushes of about 1e-6 per step, as the shipped baseline's.
+    const base: RunInput = {
+      name: 'baseline',
+      trajectory: [0, 1, 2].flatMap((step) =>
+        [
+          ['pressure/spec', -2e-6],
+          ['pressure/thumbs', 1e-6],
+          ['pressure/kl', 1e-6],
+          ['pressure/total', 0],
+        ].map(([key, value]) => ({ step, key: key as string, value: value as number })),
+      ),
+    };
+    const own = await yDomain(tugOfWarSpec({ runs: [base] }));
+    expect(Math.max(...own.map(Math.abs))).toBeLessThan(1e-4); // the baseline's own extent
+    const floored = await yDomain(tugOfWarSpec({ runs: [base], minExtent: 1e-3 }));
+    expect(floored[0]).toBeLessThanOrEqual(-1e-3);
+    expect(floored[1]).toBeGreaterThanOrEqual(1e-3);
+    // A run that moves more than the least extent keeps its own axis.
+    const upd = await yDomain(tugOfWarSpec({ runs: [byName('update')], minExtent: 1e-9 }));
+    expect(upd).toEqual(await yDomain(tugOfWarSpec({ runs: [byName('update')] })));
   });
 });
 
