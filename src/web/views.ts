@@ -303,8 +303,11 @@ export function chartSpec(id: ChartId, v: ViewInput): Spec {
   const { sim } = v;
   const theme = { ...v.theme, width: v.widths.narrow };
   const mine = { name: YOURS, trajectory: v.trajectory };
+  // The comparison first, as in a report (`report`: comparison, then candidate), so a run has
+  // the same colour in the explorer's charts as in the report's: the comparison the first
+  // palette colour, the run under study the second.
   const runs = v.comparison
-    ? [mine, { name: BASELINE, trajectory: v.comparison.result.trajectory }]
+    ? [{ name: BASELINE, trajectory: v.comparison.result.trajectory }, mine]
     : [mine];
   const T = sim.world.trainer.steps;
   const playing = v.playedSteps !== null;
