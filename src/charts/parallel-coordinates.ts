@@ -74,7 +74,7 @@ export function parallelCoordinatesSpec(
   const y = {
     field: 'position',
     type: 'quantitative',
-    title: 'Position within each axis’s range (0 = min, 1 = max)',
+    title: 'Place on each axis: 0% min, 100% max',
     axis: { format: '.0%', grid: false },
     scale: { domain: [0, 1] },
   };
