@@ -99,9 +99,21 @@ export function launchReviewSpec(
     }
   });
   const status = statusColors(theme);
-  const range = RESULTS.map((r) => status[r]);
+  // The legend lists the results that appear (each keeps its colour).
+  const present = RESULTS.filter((r) => rows.some((row) => row.result === r));
+  const range = present.map((r) => status[r]);
   const dark = theme.palette === 'grayscale' ? ['block', 'fail'] : ['pass', 'block'];
-  const cellWidth = Math.max(150, Math.round(theme.width / Math.max(2, input.reviews.length)));
+  // Wide enough for the longest header and cell text in bold (about 0.62 of the font size per
+  // character), so that at a large font size the headers do not run into each other.
+  const longest = Math.max(
+    ...columns.map((c) => c.length),
+    ...rows.map((r) => String(r.label ?? '').length),
+  );
+  const cellWidth = Math.max(
+    150,
+    Math.round(theme.width / Math.max(2, input.reviews.length)),
+    Math.ceil(longest * 0.62 * theme.fontSize * 1.15) + 16,
+  );
   const x = {
     field: 'column',
     type: 'nominal',
@@ -139,7 +151,7 @@ export function launchReviewSpec(
           field: 'result',
           type: 'nominal',
           title: 'Result',
-          scale: { domain: [...RESULTS], range },
+          scale: { domain: present, range },
           legend: {
             labelExpr: `${JSON.stringify({ absent: 'no such check', flag: 'flag (feels off)' })}[datum.label] || datum.label`,
           },

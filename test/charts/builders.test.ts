@@ -254,6 +254,20 @@ describe('launch review', () => {
     expect(all.length - some.length).toBe(2);
     expect(some.some((r) => r.result === 'flag')).toBe(false);
   });
+
+  it('lists in its legend only the results that appear, and widens its cells for a large font', () => {
+    const spec = (include: (c: { metric: string }) => boolean, fontSize = 12) =>
+      launchReviewSpec({ reviews: REVIEWS, include }, { fontSize, width: 300 }) as any;
+    const some = spec((c) => !/^tester-/.test(c.metric));
+    const shown = new Set(mainData(some).map((r) => r.result));
+    expect(some.layer[0].encoding.color.scale.domain).toEqual(
+      ['pass', 'advisory', 'flag', 'fail', 'block', 'absent'].filter((r) => shown.has(r)),
+    );
+    expect(some.layer[0].encoding.color.scale.domain).not.toContain('flag');
+    // "revised: BLOCK" in bold at 20 px is about 200 px wide: the cells must be wider than that.
+    expect(spec(() => true, 20).width.step).toBeGreaterThan(14 * 0.62 * 20);
+    expect(spec(() => true, 12).width.step).toBe(150);
+  });
 });
 
 describe('deployment timeline', () => {
