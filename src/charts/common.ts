@@ -260,6 +260,8 @@ export function labeledRules(
   yTitle: string,
   tooltip: Json[],
   color: string = NEUTRAL.rule,
+  /** The labels' widest extent in pixels (the plot's width): longer ones end in "…". */
+  limit?: number,
 ): Json[] {
   const data = { values };
   return [
@@ -270,7 +272,14 @@ export function labeledRules(
     },
     {
       data,
-      mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -4 },
+      mark: compact({
+        type: 'text',
+        align: 'right',
+        baseline: 'bottom',
+        dx: -4,
+        dy: -4,
+        limit: limit && limit > 0 ? Math.max(40, limit - 8) : undefined,
+      }),
       encoding: {
         x: { value: 'width' },
         y: { field, type: 'quantitative', title: yTitle },

@@ -100,6 +100,7 @@ export function driftSpec(input: DriftInput, themeIn: Partial<ChartTheme> = {}):
         yTitle,
         [tip('threshold', 'Launch threshold', 'quantitative', FORMAT.prob)],
         neutralColors(theme).rule,
+        theme.width,
       ),
     );
   }

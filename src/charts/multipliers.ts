@@ -124,6 +124,7 @@ export function multipliersSpec(input: MultipliersInput, themeIn: Partial<ChartT
           tip('bound', 'Bound', 'quantitative', FORMAT.value),
         ],
         neutralColors(theme).rule,
+        theme.width,
       ),
     );
   }
