@@ -120,7 +120,7 @@ export function policyHeatmapSpec(
       encoding: {
         x,
         y,
-        text: { field: 'probability', type: 'quantitative', format: '.2f' },
+        text: { field: 'probability', type: 'quantitative', format: FORMAT.percent },
         color: {
           condition: {
             test: darkHigh ? 'datum.probability > 0.55' : 'datum.probability < 0.45',
