@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/engine/run.ts';
 import { worldFromTables, type WorldTables } from '../../src/engine/world.ts';
 import { BASELINE, ROOT, UPDATE, extendsBaseline, rewardmix, tempDir } from './helpers.ts';
+import { referenceRun } from '../helpers/reference.ts';
 
 const LINEAR = join(ROOT, 'scenarios/linear-generalization.yaml');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -151,7 +152,8 @@ describe.concurrent('rewardmix run', OPTS, () => {
 
 describe.concurrent('rewardmix inspect', OPTS, () => {
   // MODEL.md: with weights fixed, `inspect --json` (the compiled tables, the start) and
-  // `run --json` (the final policy) agree with the exact trainer's definition to 1e-9.
+  // `run --json` (the final policy) agree with the exact trainer's definition to 1e-9: an
+  // independent implementation of it, run on the inspected tables, ends where the run ended.
   for (const [name, file, sets] of [
     ['april-2025-update (tabular, natural)', UPDATE, []],
     [
@@ -189,13 +191,20 @@ describe.concurrent('rewardmix inspect', OPTS, () => {
       const summary = JSON.parse(run.stdout);
       const result = simulate(worldFromTables(tables));
       const A = tables.actions.length;
+      // The run's final policy against an independent implementation of MODEL.md's exact
+      // trainer run on the inspected tables (test/helpers/reference.ts: no engine code), and
+      // against the engine on the same tables.
+      const reference = referenceRun(tables);
       let maxDiff = 0;
+      let maxEngine = 0;
       summary.finalPolicy.forEach((row: number[], c: number) =>
         row.forEach((p, a) => {
-          maxDiff = Math.max(maxDiff, Math.abs(p - result.finalPolicy[c * A + a]));
+          maxDiff = Math.max(maxDiff, Math.abs(p - reference[c * A + a]));
+          maxEngine = Math.max(maxEngine, Math.abs(p - result.finalPolicy[c * A + a]));
         }),
       );
       expect(maxDiff).toBeLessThan(1e-9);
+      expect(maxEngine).toBeLessThan(1e-9);
       expect(
         Math.abs(result.final['eval/sycophancy'] - summary.metrics['eval/sycophancy']),
       ).toBeLessThan(1e-9);
