@@ -96,11 +96,18 @@ describe.concurrent('rewardmix run', OPTS, () => {
 
   it('defaults the output directory to runs/<scenario name>-<seed> under the working directory', async () => {
     const dir = tempDir();
-    const r = await rewardmix(['run', BASELINE, '--steps', '3', '--seed', '9', '--quiet'], dir);
+    const r = await rewardmix(['run', BASELINE, '--seed', '9', '--quiet'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(dir, 'runs'))).toEqual(['baseline-9']);
     const summary = JSON.parse(readFileSync(join(dir, 'runs/baseline-9/summary.json'), 'utf8'));
     expect(summary.seed).toBe(9);
+    // With an override (--steps, --set, --trainer), a directory of its own beside it.
+    const w = await rewardmix(['run', BASELINE, '--steps', '3', '--seed', '9', '--quiet'], dir);
+    expect(w.code, w.stderr).toBe(0);
+    const dirs = readdirSync(join(dir, 'runs')).sort();
+    expect(dirs).toHaveLength(2);
+    expect(dirs[0]).toBe('baseline-9');
+    expect(dirs[1]).toMatch(/^baseline-9-[0-9a-f]{6}$/);
   });
 
   it('replaces an earlier run directory whole, leaving no temporary directory behind', async () => {
