@@ -40,6 +40,7 @@ import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
 import { fsyncAsync, writeFileAtomicSync, writeFilesAtomic, type FileData } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
+import { checkWritableDir } from './runs.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
 import { finite, Journal, recoverJournal } from './journal.ts';
 import {
@@ -684,10 +685,20 @@ async function sweepWith(
   release?: () => void,
 ): Promise<SweepOutcome> {
   const workers = pool.workers;
+  // The output path first: a file there, or a directory that cannot be written, is bad input
+  // before anything is planned or run.
+  checkWritableDir(o.out);
   const { meta: planned, plan, src } = planSweep(o);
   o.check?.(planned);
   const dir = o.out;
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new InputError(
+      displayPath(dir),
+      `cannot create the sweep directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give another --out`,
+    );
+  }
 
   // ---- resume or start -----------------------------------------------------------------------
   let meta = planned;
@@ -908,6 +919,7 @@ export function mergeSweeps(
   provenance: Record<string, unknown> = {},
 ): { meta: SweepMeta; rows: SweepRow[] } {
   if (dirs.length === 0) throw new InputError('merge', 'give at least one sweep directory');
+  checkWritableDir(out);
   const parts = dirs.map((d) => ({ dir: d, ...readSweep(d) }));
   const first = parts[0];
   for (const p of parts.slice(1)) {

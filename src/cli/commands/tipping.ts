@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { displayPath, loadScenario } from '../../node/load.ts';
 import { exportChart } from '../../node/render.ts';
+import { checkWritableDir } from '../../node/runs.ts';
 import { tippingCurveInput, tippingCurveSpec } from '../../node/what-if-charts.ts';
 import { defaultRange, sourceOf, tippingPoint, type TippingResult } from '../../node/what-if.ts';
 import type { Crossing } from '../../engine/analysis/tipping.ts';
@@ -128,6 +129,8 @@ export function register(program: Command): void {
           : flags.chart
             ? 21
             : 0;
+      // The chart's directory is checked before the runs, not after them.
+      if (flags.chart) checkWritableDir(flags.chart, '--chart');
       const seed0 = loaded.scenario.seed ?? 0;
       const result = tippingPoint(src, {
         param: flags.param,
