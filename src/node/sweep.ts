@@ -26,6 +26,7 @@ import { Piscina } from 'piscina';
 import { summarize } from '../engine/analysis/aggregate.ts';
 import {
   buildPlan,
+  linspace,
   plannedRun,
   runOverrides,
   shardRuns,
@@ -38,6 +39,7 @@ import {
 import { normalizeScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets } from '../scenario/set.ts';
+import type { Issue } from '../scenario/spec.ts';
 import { fsyncAsync, writeFileAtomicSync, writeFilesAtomic, type FileData } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
 import { checkWritableDir } from './runs.ts';
@@ -586,15 +588,24 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
   } catch (e) {
     throw new InputError('--vary', (e as Error).message);
   }
-  // Each axis's ends must be values the format accepts (unknown path, out of bounds: exit 2).
-  // A mix weight the sweep's fast path takes is one (src/node/run-one.ts); anything else is
-  // applied and validated.
-  for (const a of o.axes) {
-    for (const v of [a.from, a.to]) {
+  // Every level of each axis must be a value the format accepts (unknown path, out of a field's
+  // or a declared param's bounds, a fraction for a whole-number field: exit 2), checked before
+  // the sweep directory is made. A mix weight the sweep's fast path takes is one
+  // (src/node/run-one.ts); anything else is applied and validated, without training.
+  plan.axes.forEach((a, i) => {
+    for (const v of axisLevels(a, plan.points, i)) {
       const set = `${a.path}=${String(v)}`;
-      if (!weightOnlyWorld(src.base, [set])) worldWithoutTraining(src, [set]);
+      if (weightOnlyWorld(src.base, [set])) continue;
+      try {
+        worldWithoutTraining(src, [set]);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        const hint = wholeLevelsHint(a, e.message);
+        if (hint) throw new InputError('--vary', `${e.message.replace(/^--vary: /, '')}; ${hint}`);
+        throw e;
+      }
     }
-  }
+  });
   // The metric keys: those a run of this scenario reports.
   const first = plannedRun(plan, 0);
   const known = finalMetricKeys(
@@ -635,8 +646,40 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
 }
 
 /**
- * Checks overrides (the path, the value's type and bounds) by applying and validating them,
- * without compiling (which trains the start model).
+ * The values of axis `a` (the `i`-th) that a plan's runs take: its grid levels, else the ends and
+ * the distinct values of the points (a continuous axis: its ends and the first point's value).
+ */
+function axisLevels(a: Axis, points: number[][], i: number): number[] {
+  const values =
+    a.levels !== null
+      ? linspace(a.from, a.to, a.levels)
+      : [a.from, a.to, ...(points.length ? [points[0][i]] : [])];
+  return [...new Set(values)];
+}
+
+/**
+ * For a grid whose inner levels are fractions where the field takes whole numbers: a count N
+ * (nearest the one given) whose levels are all whole numbers, as a hint; '' otherwise.
+ */
+function wholeLevelsHint(a: Axis, message: string): string {
+  if (!/expected a whole number/.test(message) || a.levels === null || a.levels < 3) return '';
+  if (!Number.isInteger(a.from) || !Number.isInteger(a.to)) return '';
+  const span = a.to - a.from;
+  let best = 0;
+  for (let d = 1; d <= span; d++)
+    if (
+      span % d === 0 &&
+      (best === 0 || Math.abs(d + 1 - a.levels) < Math.abs(best + 1 - a.levels))
+    )
+      best = d;
+  return best
+    ? `use ${a.path}=${a.from}:${a.to}:${best + 1} (or any N with N − 1 dividing ${span}) so the levels are whole numbers`
+    : '';
+}
+
+/**
+ * Checks overrides (the path, the value's type and bounds, a declared param's min and max) by
+ * applying and validating them, without compiling (which trains the start model).
  */
 function worldWithoutTraining(src: LoadedSource, sets: string[]): void {
   let raw: Record<string, unknown>;
@@ -647,7 +690,16 @@ function worldWithoutTraining(src: LoadedSource, sets: string[]): void {
     throw e;
   }
   try {
-    normalizeScenario(raw, src.source);
+    const sc = normalizeScenario(raw, src.source);
+    // A declared param's bounds are checked when the scenario compiles: the same check here.
+    const issues: Issue[] = [];
+    for (const [k, p] of Object.entries(sc.params)) {
+      if (p.min !== undefined && p.value < p.min)
+        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≥ ${p.min}` });
+      if (p.max !== undefined && p.value > p.max)
+        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≤ ${p.max}` });
+    }
+    if (issues.length) throw new InputError(src.source, issues);
   } catch (e) {
     if (e instanceof InputError) throw new InputError('--vary', `${sets.join(' ')}: ${e.message}`);
     throw e;

@@ -56,6 +56,21 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
     expect: ['--vary', 'mix.weights.thumbs=-1', 'mix.weights.thumbs'],
   },
   {
+    name: '--vary past a declared param’s max (at planning, no sweep directory left)',
+    args: (o) => ['sweep', UPDATE, ...FAST, '--vary', 'params.approvalBias=0:5:3', '--out', o],
+    expect: ['--vary', 'params.approvalBias=5', 'found 5, expected ≤ 3'],
+  },
+  {
+    name: '--vary with fractional inner levels of a whole-number field, and a count that fits',
+    args: (o) => ['sweep', UPDATE, ...FAST, '--vary', 'trainer.steps=10:100:5', '--out', o],
+    expect: [
+      '--vary',
+      'trainer.steps=32.5',
+      'expected a whole number',
+      'use trainer.steps=10:100:4',
+    ],
+  },
+  {
     name: '--shard 0/4',
     args: (o) => sweep5(o, '--shard', '0/4'),
     expect: ['--shard', 'found "0/4", expected i/n with integers 1 ≤ i ≤ n'],
