@@ -238,6 +238,12 @@ export interface TuneOutcome {
 
 /** The best values of `axes` for `maximize` under `subjectTo`, on the scenario's trainer. */
 export function tune(src: LoadedSource, o: TuneOptions): TuneOutcome {
+  // One weight given two boxes is a mistake, not a tighter box (sweep says the same).
+  const seen = new Set<string>();
+  for (const a of o.axes) {
+    if (seen.has(a.path)) throw new InputError('--vary', `${a.path} is varied twice`);
+    seen.add(a.path);
+  }
   const sets = (x: number[]) => o.axes.map((a, i) => `${a.path}=${String(x[i])}`);
   const start = o.axes.map((a) => {
     const v = rawValueAt(src.raw, a.path) ?? a.from;

@@ -153,6 +153,23 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
     expect: ['--subject-to', 'unknown metric "eval/sycophanc"'],
   },
   {
+    name: 'tune with the same --vary twice',
+    args: () => [
+      'tune',
+      UPDATE,
+      ...FAST,
+      '--maximize',
+      'ab/thumbs_up',
+      '--subject-to',
+      'eval/sycophancy<=0.05',
+      '--vary',
+      'mix.weights.thumbs=0:4',
+      '--vary',
+      'mix.weights.thumbs=0:3',
+    ],
+    expect: ['--vary', 'mix.weights.thumbs is varied twice'],
+  },
+  {
     name: 'tipping without --threshold',
     args: () => ['tipping', UPDATE, '--param', 'mix.weights.thumbs', '--metric', 'eval/sycophancy'],
     expect: ['--threshold', 'give the threshold'],
