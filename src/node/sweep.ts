@@ -44,7 +44,7 @@ import { fsyncAsync, writeFileAtomicSync, writeFilesAtomic, type FileData } from
 import { weightOnlyWorld } from './run-one.ts';
 import { checkWritableDir } from './runs.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
-import { finite, Journal, recoverJournal } from './journal.ts';
+import { finite, Journal, readJournal, recoverJournal } from './journal.ts';
 import {
   cellsAfterSeed,
   csvCell,
@@ -418,11 +418,17 @@ export function readMeta(dir: string): SweepMeta {
 /** A complete sweep directory's rows, from results.jsonl (in run order). */
 export function readSweep(dir: string): { meta: SweepMeta; rows: SweepRow[] } {
   const meta = readMeta(dir);
-  if (meta.status !== 'complete')
+  if (meta.status !== 'complete') {
+    // sweep.json's count is written only at the end: the journal says how many runs are done
+    // (read, not recovered: the directory is left as it is).
+    const runs = shardRuns(meta.plan.runs, meta.shard);
+    const done = readJournal(join(dir, FILES.journal), meta.metrics.length, new Set(runs)).done
+      .size;
     throw new InputError(
       displayPath(dir),
-      `the sweep is not complete (${meta.progress.completed} of ${meta.progress.runs} runs): run the same sweep command again to resume it`,
+      `the sweep is not complete (${done} of ${runs.length} runs journaled): run the same sweep command again to resume it`,
     );
+  }
   // The results are rewritten from the journal by running the same sweep command again, so a
   // results file that is missing or was changed by hand is bad input, said as such.
   const file = join(dir, FILES.jsonl);

@@ -404,6 +404,46 @@ describe('answers', () => {
     expect((await pareto()).code).toBe(0);
   }, 120_000);
 
+  it('pareto and merge on an interrupted sweep count the runs its journal holds, and change nothing', async () => {
+    const out = join(tempDir('rewardmix-whatif-'), 'sw');
+    const s = await rewardmix([
+      'sweep',
+      UPDATE,
+      ...FAST,
+      '--vary',
+      'mix.weights.thumbs=0:4:9',
+      '--workers',
+      '1',
+      '--quiet',
+      '--out',
+      out,
+    ]);
+    expect(s.code, s.stderr).toBe(0);
+    // As a kill leaves it: sweep.json still "running" with its count from the start, and the
+    // journal with 5 runs and a line cut short.
+    const metaFile = join(out, 'sweep.json');
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    meta.status = 'running';
+    meta.progress.completed = 0;
+    writeFileSync(metaFile, JSON.stringify(meta, null, 2) + '\n');
+    const journalFile = join(out, 'journal.jsonl');
+    const lines = readFileSync(journalFile, 'utf8').split('\n');
+    const journal = lines.slice(0, 5).join('\n') + '\n' + lines[5].slice(0, 10);
+    writeFileSync(journalFile, journal);
+    const p = await rewardmix([
+      'pareto',
+      out,
+      '--objectives',
+      'ab/thumbs_up:max,eval/sycophancy:min',
+    ]);
+    expect(p.code, p.stderr).toBe(2);
+    expect(p.stderr).toContain('the sweep is not complete (5 of 9 runs journaled)');
+    const m = await rewardmix(['merge', out, '--out', join(out, '..', 'merged')]);
+    expect(m.code, m.stderr).toBe(2);
+    expect(m.stderr).toContain('the sweep is not complete (5 of 9 runs journaled)');
+    expect(readFileSync(journalFile, 'utf8')).toBe(journal);
+  }, 120_000);
+
   it('sweep then pareto lists the front', async () => {
     const out = join(tempDir('rewardmix-whatif-'), 'sw');
     const s = await rewardmix([
