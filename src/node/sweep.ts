@@ -36,10 +36,7 @@ import {
   type Sampling,
   type Shard,
 } from '../engine/analysis/plan.ts';
-import { normalizeScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
-import { applySets } from '../scenario/set.ts';
-import type { Issue } from '../scenario/spec.ts';
 import { fsyncAsync, writeFileAtomicSync, writeFilesAtomic, type FileData } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
 import { checkWritableDir } from './runs.ts';
@@ -68,6 +65,7 @@ import {
   DEFAULT_METRICS,
   finalMetricKeys,
   sourceOf,
+  validateOverrides,
   worldWith,
   type LoadedSource,
 } from './what-if.ts';
@@ -603,7 +601,7 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
       const set = `${a.path}=${String(v)}`;
       if (weightOnlyWorld(src.base, [set])) continue;
       try {
-        worldWithoutTraining(src, [set]);
+        validateOverrides(src, [set], '--vary');
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         const hint = wholeLevelsHint(a, e.message);
@@ -681,35 +679,6 @@ function wholeLevelsHint(a: Axis, message: string): string {
   return best
     ? `use ${a.path}=${a.from}:${a.to}:${best + 1} (or any N with N − 1 dividing ${span}) so the levels are whole numbers`
     : '';
-}
-
-/**
- * Checks overrides (the path, the value's type and bounds, a declared param's min and max) by
- * applying and validating them, without compiling (which trains the start model).
- */
-function worldWithoutTraining(src: LoadedSource, sets: string[]): void {
-  let raw: Record<string, unknown>;
-  try {
-    raw = applySets(src.raw, sets);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError('--vary', e.message.replace(/^--set: /, ''));
-    throw e;
-  }
-  try {
-    const sc = normalizeScenario(raw, src.source);
-    // A declared param's bounds are checked when the scenario compiles: the same check here.
-    const issues: Issue[] = [];
-    for (const [k, p] of Object.entries(sc.params)) {
-      if (p.min !== undefined && p.value < p.min)
-        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≥ ${p.min}` });
-      if (p.max !== undefined && p.value > p.max)
-        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≤ ${p.max}` });
-    }
-    if (issues.length) throw new InputError(src.source, issues);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError('--vary', `${sets.join(' ')}: ${e.message}`);
-    throw e;
-  }
 }
 
 /**

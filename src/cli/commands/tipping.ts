@@ -8,7 +8,13 @@ import { displayPath, loadScenario } from '../../node/load.ts';
 import { exportChart } from '../../node/render.ts';
 import { checkWritableDir } from '../../node/runs.ts';
 import { tippingCurveInput, tippingCurveSpec } from '../../node/what-if-charts.ts';
-import { defaultRange, sourceOf, tippingPoint, type TippingResult } from '../../node/what-if.ts';
+import {
+  checkTippingParam,
+  defaultRange,
+  sourceOf,
+  tippingPoint,
+  type TippingResult,
+} from '../../node/what-if.ts';
 import type { Crossing } from '../../engine/analysis/tipping.ts';
 import { InputError } from '../../scenario/errors.ts';
 import { collect, parseInteger, parseNumber, parseRange } from '../what-if-args.ts';
@@ -120,9 +126,13 @@ export function register(program: Command): void {
       const K = parseInteger('--seeds', flags.seeds, 1, 1000);
       const loaded = loadScenario(scenario, { sets: flags.set ?? [] });
       const src = sourceOf(loaded);
-      const range = flags.range
+      // --param first (a path to a numeric field), then the range within its bounds.
+      const bounds = checkTippingParam(src.raw, flags.param);
+      const range: [number, number] = flags.range
         ? parseRange('--range', flags.range)
-        : defaultRange(src.raw, flags.param);
+        : (defaultRange(src.raw, flags.param).map((x) =>
+            Math.min(bounds.max ?? Infinity, Math.max(bounds.min ?? -Infinity, x)),
+          ) as [number, number]);
       const curve =
         flags.curve !== undefined
           ? parseInteger('--curve', flags.curve, 2, 1000)
