@@ -428,7 +428,8 @@ export function readSweep(dir: string): { meta: SweepMeta; rows: SweepRow[] } {
     );
   }
   // The results are rewritten from the journal by running the same sweep command again, so a
-  // results file that is missing or was changed by hand is bad input, said as such.
+  // results file that is missing, cut short or malformed is bad input, said as such (a value
+  // edited into another number is not caught).
   const file = join(dir, FILES.jsonl);
   const again = 'run the same sweep command again to write it anew from the journal';
   let text: string;
