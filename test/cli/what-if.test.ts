@@ -508,6 +508,60 @@ describe('answers', () => {
     expect(readFileSync(journalFile, 'utf8')).toBe(journal);
   }, 120_000);
 
+  it('--seed N is the first seed of sweep, tipping and tune (the same as --set seed=N)', async () => {
+    const out = join(tempDir('rewardmix-whatif-'), 'sw');
+    const s = await rewardmix([
+      ...sweep5(out, ...FAST, '--seeds', '2', '--seed', '7', '--workers', '1', '--quiet'),
+    ]);
+    expect(s.code, s.stderr).toBe(0);
+    const seeds = readFileSync(join(out, 'results.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[2]));
+    expect([...new Set(seeds)]).toEqual([7, 8]);
+    const tip = (...more: string[]) =>
+      rewardmix([
+        'tipping',
+        UPDATE,
+        ...FAST,
+        '--param',
+        'mix.weights.thumbs',
+        '--metric',
+        'eval/sycophancy',
+        '--threshold',
+        '0.1',
+        '--seeds',
+        '2',
+        '--json',
+        ...more,
+      ]);
+    const t = await tip('--seed', '7');
+    expect(t.code, t.stderr).toBe(0);
+    expect(JSON.parse(t.stdout).crossings.map((c: { seed: number }) => c.seed)).toEqual([7, 8]);
+    const tune = (...more: string[]) =>
+      rewardmix([
+        'tune',
+        UPDATE,
+        ...FAST,
+        '--set',
+        'trainer.kind=reinforce',
+        '--maximize',
+        'ab/thumbs_up',
+        '--subject-to',
+        'eval/sycophancy<=0.2',
+        '--vary',
+        'mix.weights.thumbs=0:4',
+        '--max-evaluations',
+        '5',
+        '--json',
+        ...more,
+      ]);
+    const [a, b] = await Promise.all([tune('--seed', '7'), tune('--set', 'seed=7')]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  }, 120_000);
+
   it('sweep then pareto lists the front', async () => {
     const out = join(tempDir('rewardmix-whatif-'), 'sw');
     const s = await rewardmix([

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { displayPath, loadScenario } from '../../node/load.ts';
 import { exportChart } from '../../node/render.ts';
-import { checkWritableDir } from '../../node/runs.ts';
+import { checkWritableDir, parseSeed } from '../../node/runs.ts';
 import { tippingCurveInput, tippingCurveSpec } from '../../node/what-if-charts.ts';
 import {
   checkTippingParam,
@@ -45,6 +45,7 @@ interface TippingFlags {
   range?: string;
   curve?: string;
   set?: string[];
+  seed?: string;
   json?: boolean;
   chart?: string;
 }
@@ -108,6 +109,7 @@ export function register(program: Command): void {
     .option('--metric <KEY>', 'the final metric, e.g. eval/sycophancy')
     .option('--threshold <X>', 'the level it must cross')
     .option('--seeds <K>', 'seeds (one bisection each; an interval across them)', '1')
+    .option('--seed <N>', "the first seed (default: the scenario's); the same as --set seed=N")
     .option('--range <FROM:TO>', 'the range of the parameter (default: see below)')
     .option('--curve <N>', 'also evaluate the metric at N evenly spaced values (for the chart)')
     .option('--set <PATH=VALUE>', 'override a scenario value first (repeatable)', collect)
@@ -124,7 +126,8 @@ export function register(program: Command): void {
         throw new InputError('--threshold', 'give the threshold: --threshold X');
       const threshold = parseNumber('--threshold', flags.threshold);
       const K = parseInteger('--seeds', flags.seeds, 1, 1000);
-      const loaded = loadScenario(scenario, { sets: flags.set ?? [] });
+      const seedSet = flags.seed !== undefined ? [`seed=${parseSeed(flags.seed)}`] : [];
+      const loaded = loadScenario(scenario, { sets: [...(flags.set ?? []), ...seedSet] });
       const src = sourceOf(loaded);
       // --param first (a path to a numeric field), then the range within its bounds.
       const bounds = checkTippingParam(src.raw, flags.param);
