@@ -88,7 +88,7 @@ export function rawValueAt(raw: Record<string, unknown>, path: string): number |
 
 /**
  * The default range of a parameter: a declared param's [min, max]; else [0, 4 × its value]
- * (or [0, 1] when it is 0 or unset).
+ * (or [0, 1] when it is 0, unset or an expression).
  */
 export function defaultRange(raw: Record<string, unknown>, path: string): [number, number] {
   const m = /^params\.([^.]+)$/.exec(path);

@@ -191,7 +191,8 @@ export function register(program: Command): void {
         const { writeSweepChart } = await import('../../node/what-if-charts.ts');
         for (const c of charts) {
           const files = await writeSweepChart(out, c.metric, c.threshold);
-          process.stdout.write(`chart: ${displayPath(files.svg)}\n`);
+          // a note, like pareto's and tipping's: stderr (docs/cli.md)
+          process.stderr.write(`chart: ${displayPath(files.svg)}\n`);
         }
       }
     });

@@ -33,8 +33,10 @@ Examples:
   rewardmix tipping scenarios/april-2025-update.yaml --param params.approvalBias \\
     --metric eval/sycophancy --threshold 0.1 --curve 21 --chart out
 
-The range defaults to a declared param's [min, max], else [0, 4 × the current value]; the
-scan looks for the first crossing from the low end and bisects it to 1e-6 of the range.
+The range defaults to a declared param's [min, max]; else [0, 4 × the current value] for a
+field set to a number above 0, and [0, 1] for one set to an expression, to 0 or not at all
+(within the field's bounds). The scan looks for the first crossing from the low end and
+bisects it to 1e-6 of the range.
 `;
 
 interface TippingFlags {
