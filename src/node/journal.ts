@@ -49,17 +49,16 @@ export function parseJournalLine(
 }
 
 /**
- * Reads the journal: the valid complete lines up to the first bad or unterminated one, which
- * is cut off (with everything after it) so appends continue from a clean line end. Runs outside
- * `allowed` or seen before are ignored.
+ * The runs of a journal's valid complete lines up to the first bad or unterminated one (those
+ * `recoverJournal` keeps), without changing the file: `good` is where the valid lines end.
  */
-export function recoverJournal(
+export function readJournal(
   path: string,
   metricCount: number,
   allowed: Set<number>,
-): Map<number, (number | null)[]> {
+): { done: Map<number, (number | null)[]>; good: number; size: number } {
   const done = new Map<number, (number | null)[]>();
-  if (!existsSync(path)) return done;
+  if (!existsSync(path)) return { done, good: 0, size: 0 };
   const buf = readFileSync(path);
   let start = 0;
   let good = 0;
@@ -72,7 +71,21 @@ export function recoverJournal(
     start = nl + 1;
     good = start;
   }
-  if (good < buf.length) {
+  return { done, good, size: buf.length };
+}
+
+/**
+ * Reads the journal: the valid complete lines up to the first bad or unterminated one, which
+ * is cut off (with everything after it) so appends continue from a clean line end. Runs outside
+ * `allowed` or seen before are ignored.
+ */
+export function recoverJournal(
+  path: string,
+  metricCount: number,
+  allowed: Set<number>,
+): Map<number, (number | null)[]> {
+  const { done, good, size } = readJournal(path, metricCount, allowed);
+  if (good < size) {
     const fd = openSync(path, 'r+');
     try {
       ftruncateSync(fd, good);

@@ -1,6 +1,7 @@
 /**
  * Progress of long jobs on stderr: a bar with an ETA on a terminal (cli-progress), and on
- * anything else (a log file, CI, a batch job) a plain line every `intervalMs` and at the end.
+ * anything else (a log file, CI, a batch job) a plain line every 10 s once 10 s have passed, and
+ * one at the end if any was printed.
  * The ETA counts only the runs done by this process, so a resumed sweep's estimate is honest.
  */
 import cliProgress from 'cli-progress';
@@ -45,20 +46,32 @@ export function progressLine(label: string, p: ProgressState): string {
   return `${label}: ${p.done}/${p.total} runs (${pct}%${resumed}), ${formatDuration(p.elapsedMs / 1000)} elapsed${eta}`;
 }
 
-/** The reporter for `stream`: a bar on a TTY, plain lines otherwise; silent when `quiet`. */
+/**
+ * The reporter for `stream`; silent when `quiet`. On a terminal, a bar drawn once the job has
+ * taken `delayMs` (0.5 s) and cleared when it stops, so a short job leaves nothing on screen.
+ * Otherwise (a log file, CI, a batch job), a plain line once the job has taken `intervalMs`
+ * (10 s) and every `intervalMs` after, and a last line at the end only if one was printed: a
+ * short job prints nothing.
+ */
 export function createProgress(
   label: string,
-  options: { stream?: NodeJS.WriteStream; quiet?: boolean; intervalMs?: number } = {},
+  options: {
+    stream?: NodeJS.WriteStream;
+    quiet?: boolean;
+    intervalMs?: number;
+    delayMs?: number;
+  } = {},
 ): ProgressReporter {
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { update() {}, stop() {} };
   if (stream.isTTY) {
+    const delay = options.delayMs ?? 500;
     const bar = new cliProgress.SingleBar(
       {
         stream,
         format: `${label} [{bar}] {percentage}% | {value}/{total} runs | {elapsed} elapsed | ETA {etaText}`,
         hideCursor: true,
-        clearOnComplete: false,
+        clearOnComplete: true,
         fps: 5,
       },
       cliProgress.Presets.shades_classic,
@@ -71,31 +84,36 @@ export function createProgress(
           elapsed: formatDuration(p.elapsedMs / 1000),
         };
         if (!started) {
+          if (p.elapsedMs < delay || p.done >= p.total) return;
           bar.start(p.total, p.done, payload);
           started = true;
         } else bar.update(p.done, payload);
       },
       stop() {
         if (started) bar.stop();
+        started = false;
       },
     };
   }
   const every = options.intervalMs ?? 10_000;
-  let last = -Infinity;
+  let next = every;
   let latest: ProgressState | null = null;
+  let printed = false;
   let printedLatest = false;
   return {
     update(p) {
       latest = p;
       printedLatest = false;
-      if (p.elapsedMs - last >= every || (p.done === p.total && last === -Infinity)) {
+      if (p.elapsedMs >= next) {
         stream.write(progressLine(label, p) + '\n');
-        last = p.elapsedMs;
+        next = p.elapsedMs + every;
+        printed = true;
         printedLatest = true;
       }
     },
     stop() {
-      if (latest && !printedLatest) stream.write(progressLine(label, latest) + '\n');
+      if (printed && latest && !printedLatest) stream.write(progressLine(label, latest) + '\n');
+      printedLatest = true;
     },
   };
 }

@@ -11,7 +11,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   fsyncSync,
   lstatSync,
@@ -321,7 +323,8 @@ export function defaultRunDir(
 /**
  * Checks that `dir` can receive an output directory, before anything is run or written: it must
  * not be a file, an existing directory must be empty or a previous output (it holds `marker`),
- * and its nearest existing ancestor must be a directory. Returns the absolute path.
+ * and its parent (or nearest existing ancestor) must be a directory this process can write in.
+ * Returns the absolute path.
  */
 export function checkOutputDir(dir: string, marker = RUN_MARKER): string {
   const abs = resolve(dir);
@@ -341,13 +344,85 @@ export function checkOutputDir(dir: string, marker = RUN_MARKER): string {
         src,
         `output directory exists and is not a previous rewardmix output (no ${marker} in it); give another --out or remove it`,
       );
-    return abs;
   }
-  let up = dirname(abs);
-  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
-  if (!statSync(up).isDirectory())
-    throw new InputError(src, `cannot create the output directory: ${displayPath(up)} is a file`);
+  // The files go into a temporary sibling that is renamed into place: the parent (or the
+  // nearest ancestor that exists, where the parent is made) must be a directory we can write.
+  checkWritableAncestor(dirname(abs), src, 'the output directory');
   return abs;
+}
+
+/** What an errno of a failed access or write means, in a few words. */
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM'
+    ? 'permission denied'
+    : code === 'EROFS'
+      ? 'read-only file system'
+      : (code ?? (e as Error).message);
+}
+
+/**
+ * Checks that the directory `dir` exists and can be written in, or can be made: its nearest
+ * existing ancestor must be a directory we can write (InputError naming `src` otherwise, with
+ * `what` saying what is to be made there).
+ */
+function checkWritableAncestor(dir: string, src: string, what: string): void {
+  let up = resolve(dir);
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  let st;
+  try {
+    st = statSync(up);
+  } catch (e) {
+    throw new InputError(src, `cannot create ${what}: cannot read ${displayPath(up)} (${why(e)})`);
+  }
+  if (!st.isDirectory())
+    throw new InputError(src, `cannot create ${what}: ${displayPath(up)} is a file`);
+  try {
+    accessSync(up, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw new InputError(src, `cannot write in ${displayPath(up)} (${why(e)}); give another path`);
+  }
+}
+
+/**
+ * Checks that `dir` can be a directory that files are written into (a sweep's, a chart's), before
+ * anything runs: not a file, and an existing directory we can write in, or one whose nearest
+ * existing ancestor is such a directory. Says nothing about what the directory holds. Returns
+ * the absolute path.
+ */
+export function checkWritableDir(dir: string, flag = '--out'): string {
+  const abs = resolve(dir);
+  const src = displayPath(abs);
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    st = null;
+  }
+  if (st && !st.isDirectory() && !(st.isSymbolicLink() && isDir(abs)))
+    throw new InputError(src, `output path is a file; expected a directory (give another ${flag})`);
+  checkWritableAncestor(abs, src, 'the output directory');
+  return abs;
+}
+
+/**
+ * Checks that the file `file` can be written (atomically, through a temporary file beside it):
+ * not a directory, and its directory exists and can be written in, or can be made.
+ */
+export function checkWritableFile(file: string, flag = '--out'): string {
+  const abs = resolve(file);
+  const src = displayPath(abs);
+  if (isDir(abs)) throw new InputError(src, `is a directory; expected a file name for ${flag}`);
+  checkWritableAncestor(dirname(abs), src, 'the file');
+  return abs;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function writeFileSynced(path: string, data: string | Uint8Array): void {
@@ -375,12 +450,21 @@ export function writeOutputDir(
 ): string {
   const abs = checkOutputDir(dir, marker);
   const parent = dirname(abs);
-  mkdirSync(parent, { recursive: true });
   const tag = `${process.pid}.${randomBytes(6).toString('hex')}`;
   const tmp = join(parent, `.${basename(abs)}.${tag}.tmp`);
   const old = join(parent, `.${basename(abs)}.${tag}.old`);
+  // What the checks could not foresee (a file system that refuses even root) is still bad
+  // output-path input, said as such.
   try {
+    mkdirSync(parent, { recursive: true });
     mkdirSync(tmp);
+  } catch (e) {
+    throw new InputError(
+      displayPath(abs),
+      `cannot write the output directory (${why(e)}); give another path`,
+    );
+  }
+  try {
     for (const [name, data] of Object.entries(files)) {
       const p = join(tmp, name);
       mkdirSync(dirname(p), { recursive: true });

@@ -26,6 +26,7 @@ import { Piscina } from 'piscina';
 import { summarize } from '../engine/analysis/aggregate.ts';
 import {
   buildPlan,
+  linspace,
   plannedRun,
   runOverrides,
   shardRuns,
@@ -35,13 +36,12 @@ import {
   type Sampling,
   type Shard,
 } from '../engine/analysis/plan.ts';
-import { normalizeScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
-import { applySets } from '../scenario/set.ts';
 import { fsyncAsync, writeFileAtomicSync, writeFilesAtomic, type FileData } from './fs.ts';
 import { weightOnlyWorld } from './run-one.ts';
+import { checkWritableDir } from './runs.ts';
 import { sweepWorkerFile, workerExecArgv } from './worker-bundle.ts';
-import { finite, Journal, recoverJournal } from './journal.ts';
+import { finite, Journal, readJournal, recoverJournal } from './journal.ts';
 import {
   cellsAfterSeed,
   csvCell,
@@ -65,6 +65,7 @@ import {
   DEFAULT_METRICS,
   finalMetricKeys,
   sourceOf,
+  validateOverrides,
   worldWith,
   type LoadedSource,
 } from './what-if.ts';
@@ -415,13 +416,20 @@ export function readMeta(dir: string): SweepMeta {
 /** A complete sweep directory's rows, from results.jsonl (in run order). */
 export function readSweep(dir: string): { meta: SweepMeta; rows: SweepRow[] } {
   const meta = readMeta(dir);
-  if (meta.status !== 'complete')
+  if (meta.status !== 'complete') {
+    // sweep.json's count is written only at the end: the journal says how many runs are done
+    // (read, not recovered: the directory is left as it is).
+    const runs = shardRuns(meta.plan.runs, meta.shard);
+    const done = readJournal(join(dir, FILES.journal), meta.metrics.length, new Set(runs)).done
+      .size;
     throw new InputError(
       displayPath(dir),
-      `the sweep is not complete (${meta.progress.completed} of ${meta.progress.runs} runs): run the same sweep command again to resume it`,
+      `the sweep is not complete (${done} of ${runs.length} runs journaled): run the same sweep command again to resume it`,
     );
+  }
   // The results are rewritten from the journal by running the same sweep command again, so a
-  // results file that is missing or was changed by hand is bad input, said as such.
+  // results file that is missing, cut short or malformed is bad input, said as such (a value
+  // edited into another number is not caught).
   const file = join(dir, FILES.jsonl);
   const again = 'run the same sweep command again to write it anew from the journal';
   let text: string;
@@ -585,15 +593,24 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
   } catch (e) {
     throw new InputError('--vary', (e as Error).message);
   }
-  // Each axis's ends must be values the format accepts (unknown path, out of bounds: exit 2).
-  // A mix weight the sweep's fast path takes is one (src/node/run-one.ts); anything else is
-  // applied and validated.
-  for (const a of o.axes) {
-    for (const v of [a.from, a.to]) {
+  // Every level of each axis must be a value the format accepts (unknown path, out of a field's
+  // or a declared param's bounds, a fraction for a whole-number field: exit 2), checked before
+  // the sweep directory is made. A mix weight the sweep's fast path takes is one
+  // (src/node/run-one.ts); anything else is applied and validated, without training.
+  plan.axes.forEach((a, i) => {
+    for (const v of axisLevels(a, plan.points, i)) {
       const set = `${a.path}=${String(v)}`;
-      if (!weightOnlyWorld(src.base, [set])) worldWithoutTraining(src, [set]);
+      if (weightOnlyWorld(src.base, [set])) continue;
+      try {
+        validateOverrides(src, [set], '--vary');
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        const hint = wholeLevelsHint(a, e.message);
+        if (hint) throw new InputError('--vary', `${e.message.replace(/^--vary: /, '')}; ${hint}`);
+        throw e;
+      }
     }
-  }
+  });
   // The metric keys: those a run of this scenario reports.
   const first = plannedRun(plan, 0);
   const known = finalMetricKeys(
@@ -634,23 +651,35 @@ export function planSweep(o: SweepOptions): { meta: SweepMeta; plan: Plan; src: 
 }
 
 /**
- * Checks overrides (the path, the value's type and bounds) by applying and validating them,
- * without compiling (which trains the start model).
+ * The values of axis `a` (the `i`-th) that a plan's runs take: its grid levels, else the ends and
+ * the distinct values of the points (a continuous axis: its ends and the first point's value).
  */
-function worldWithoutTraining(src: LoadedSource, sets: string[]): void {
-  let raw: Record<string, unknown>;
-  try {
-    raw = applySets(src.raw, sets);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError('--vary', e.message.replace(/^--set: /, ''));
-    throw e;
-  }
-  try {
-    normalizeScenario(raw, src.source);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError('--vary', `${sets.join(' ')}: ${e.message}`);
-    throw e;
-  }
+function axisLevels(a: Axis, points: number[][], i: number): number[] {
+  const values =
+    a.levels !== null
+      ? linspace(a.from, a.to, a.levels)
+      : [a.from, a.to, ...(points.length ? [points[0][i]] : [])];
+  return [...new Set(values)];
+}
+
+/**
+ * For a grid whose inner levels are fractions where the field takes whole numbers: a count N
+ * (nearest the one given) whose levels are all whole numbers, as a hint; '' otherwise.
+ */
+function wholeLevelsHint(a: Axis, message: string): string {
+  if (!/expected a whole number/.test(message) || a.levels === null || a.levels < 3) return '';
+  if (!Number.isInteger(a.from) || !Number.isInteger(a.to)) return '';
+  const span = a.to - a.from;
+  let best = 0;
+  for (let d = 1; d <= span; d++)
+    if (
+      span % d === 0 &&
+      (best === 0 || Math.abs(d + 1 - a.levels) < Math.abs(best + 1 - a.levels))
+    )
+      best = d;
+  return best
+    ? `use ${a.path}=${a.from}:${a.to}:${best + 1} (or any N with N − 1 dividing ${span}) so the levels are whole numbers`
+    : '';
 }
 
 /**
@@ -684,10 +713,20 @@ async function sweepWith(
   release?: () => void,
 ): Promise<SweepOutcome> {
   const workers = pool.workers;
+  // The output path first: a file there, or a directory that cannot be written, is bad input
+  // before anything is planned or run.
+  checkWritableDir(o.out);
   const { meta: planned, plan, src } = planSweep(o);
   o.check?.(planned);
   const dir = o.out;
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new InputError(
+      displayPath(dir),
+      `cannot create the sweep directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give another --out`,
+    );
+  }
 
   // ---- resume or start -----------------------------------------------------------------------
   let meta = planned;
@@ -908,6 +947,7 @@ export function mergeSweeps(
   provenance: Record<string, unknown> = {},
 ): { meta: SweepMeta; rows: SweepRow[] } {
   if (dirs.length === 0) throw new InputError('merge', 'give at least one sweep directory');
+  checkWritableDir(out);
   const parts = dirs.map((d) => ({ dir: d, ...readSweep(d) }));
   const first = parts[0];
   for (const p of parts.slice(1)) {

@@ -21,8 +21,10 @@ import {
   type TuneProblem,
 } from '../engine/analysis/tune.ts';
 import type { World } from '../engine/types.ts';
-import { compileScenario } from '../scenario/compile.ts';
+import { compileScenario, normalizeScenario } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
+import { applySets, specOfPath } from '../scenario/set.ts';
+import type { Issue } from '../scenario/spec.ts';
 import { displayPath, loadScenario, type LoadedScenario } from './load.ts';
 import { finalMetricKeys, finalMetrics, worldFor, type ScenarioSource } from './run-one.ts';
 
@@ -86,7 +88,7 @@ export function rawValueAt(raw: Record<string, unknown>, path: string): number |
 
 /**
  * The default range of a parameter: a declared param's [min, max]; else [0, 4 × its value]
- * (or [0, 1] when it is 0 or unset).
+ * (or [0, 1] when it is 0, unset or an expression).
  */
 export function defaultRange(raw: Record<string, unknown>, path: string): [number, number] {
   const m = /^params\.([^.]+)$/.exec(path);
@@ -101,7 +103,90 @@ export function defaultRange(raw: Record<string, unknown>, path: string): [numbe
   return [0, v && v > 0 ? 4 * v : 1];
 }
 
+/**
+ * Checks overrides (the path, the value's type and bounds, a declared param's min and max) by
+ * applying and validating them, without compiling (which trains the start model). An error is
+ * an InputError naming `flag` and the overrides.
+ */
+export function validateOverrides(src: ScenarioSource, sets: string[], flag: string): void {
+  let raw: Record<string, unknown>;
+  try {
+    raw = applySets(src.raw, sets);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(flag, e.message.replace(/^--set: /, ''));
+    throw e;
+  }
+  try {
+    const sc = normalizeScenario(raw, src.source);
+    // A declared param's bounds are checked when the scenario compiles: the same check here.
+    const issues: Issue[] = [];
+    for (const [k, p] of Object.entries(sc.params)) {
+      if (p.min !== undefined && p.value < p.min)
+        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≥ ${p.min}` });
+      if (p.max !== undefined && p.value > p.max)
+        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≤ ${p.max}` });
+    }
+    if (issues.length) throw new InputError(src.source, issues);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(flag, `${sets.join(' ')}: ${e.message}`);
+    throw e;
+  }
+}
+
 // ---- tipping ---------------------------------------------------------------------------------
+
+/**
+ * Checks tipping's `--param`: a path (not PATH=VALUE) to a numeric field of the scenario.
+ * Returns the bounds a value there must keep: a declared param's min and max, else the field's.
+ */
+export function checkTippingParam(
+  raw: Record<string, unknown>,
+  param: string,
+): { min?: number; max?: number } {
+  if (param.includes('='))
+    throw new InputError(
+      '--param',
+      `found "${param}": --param takes a path, not PATH=VALUE (the values come from --range)`,
+    );
+  let spec;
+  try {
+    spec = specOfPath(param.trim().split('.'), raw);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError('--param', e.message.replace(/^--set: /, ''));
+    throw e;
+  }
+  if (spec.type !== 'number' && spec.type !== 'numberOr' && spec.type !== 'expr')
+    throw new InputError(
+      '--param',
+      `${param} is a ${spec.type} field; --param must be a numeric field (a weight, a param, a rate, …)`,
+    );
+  const m = /^params\.([^.]+)$/.exec(param.trim());
+  const declared = m ? (raw.params as Record<string, unknown> | undefined)?.[m[1]] : undefined;
+  if (declared && typeof declared === 'object') {
+    const { min, max } = declared as { min?: number; max?: number };
+    return { min, max };
+  }
+  return spec.type === 'numberOr' ? {} : { min: spec.min, max: spec.max };
+}
+
+/**
+ * Checks both ends of tipping's `--range` against the parameter's bounds (and the format), so a
+ * value out of bounds is blamed on --range before any run, not met as a scan point.
+ */
+export function checkTippingRange(
+  src: ScenarioSource,
+  param: string,
+  range: [number, number],
+): void {
+  const { min, max } = checkTippingParam(src.raw, param);
+  for (const x of range) {
+    if (min !== undefined && x < min)
+      throw new InputError('--range', `${x} is below ${param}'s min ${min}`);
+    if (max !== undefined && x > max)
+      throw new InputError('--range', `${x} is above ${param}'s max ${max}`);
+  }
+  for (const x of range) validateOverrides(src, [`${param}=${String(x)}`], '--range');
+}
 
 export interface TippingOptions {
   param: string;
@@ -138,6 +223,7 @@ export interface TippingResult {
 
 /** Where `metric` crosses `threshold` as `param` moves over `range`, trained and analytic. */
 export function tippingPoint(src: LoadedSource, o: TippingOptions): TippingResult {
+  checkTippingRange(src, o.param, o.range);
   const set = (x: number) => [`${o.param}=${String(x)}`];
   const probe = worldWith(src, set(o.range[0]), '--param');
   const known = finalMetricKeys(probe, o.seeds[0]);
@@ -238,6 +324,12 @@ export interface TuneOutcome {
 
 /** The best values of `axes` for `maximize` under `subjectTo`, on the scenario's trainer. */
 export function tune(src: LoadedSource, o: TuneOptions): TuneOutcome {
+  // One weight given two boxes is a mistake, not a tighter box (sweep says the same).
+  const seen = new Set<string>();
+  for (const a of o.axes) {
+    if (seen.has(a.path)) throw new InputError('--vary', `${a.path} is varied twice`);
+    seen.add(a.path);
+  }
   const sets = (x: number[]) => o.axes.map((a, i) => `${a.path}=${String(x[i])}`);
   const start = o.axes.map((a) => {
     const v = rawValueAt(src.raw, a.path) ?? a.from;

@@ -20,6 +20,14 @@ export function parseSet(
     );
   const path = arg.slice(0, eq).trim().split('.');
   const text = arg.slice(eq + 1).trim();
+  return { path, value: coerce(specOfPath(path, scenario), text, path.join('.')) };
+}
+
+/**
+ * The format's spec of the field at `path` in `scenario` (list entries by index or id); an
+ * unknown path is an InputError naming the first segment that does not exist, with a hint.
+ */
+export function specOfPath(path: string[], scenario: Record<string, unknown>): Spec {
   const tags: Record<string, string> = {};
   for (let i = 0; i < path.length; i++) {
     const v = getAt(scenario, path.slice(0, i));
@@ -47,7 +55,7 @@ export function parseSet(
       `unknown path "${path.join('.')}"${where}${didYouMean(path[bad], known)}${known.length ? `; fields there: ${known.join(', ')}` : ''}`,
     );
   }
-  return { path, value: coerce(spec, text, path.join('.')) };
+  return spec;
 }
 
 function isListIndex(root: Record<string, unknown>, parent: string[]): boolean {

@@ -56,6 +56,21 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
     expect: ['--vary', 'mix.weights.thumbs=-1', 'mix.weights.thumbs'],
   },
   {
+    name: '--vary past a declared param’s max (at planning, no sweep directory left)',
+    args: (o) => ['sweep', UPDATE, ...FAST, '--vary', 'params.approvalBias=0:5:3', '--out', o],
+    expect: ['--vary', 'params.approvalBias=5', 'found 5, expected ≤ 3'],
+  },
+  {
+    name: '--vary with fractional inner levels of a whole-number field, and a count that fits',
+    args: (o) => ['sweep', UPDATE, ...FAST, '--vary', 'trainer.steps=10:100:5', '--out', o],
+    expect: [
+      '--vary',
+      'trainer.steps=32.5',
+      'expected a whole number',
+      'use trainer.steps=10:100:4',
+    ],
+  },
+  {
     name: '--shard 0/4',
     args: (o) => sweep5(o, '--shard', '0/4'),
     expect: ['--shard', 'found "0/4", expected i/n with integers 1 ≤ i ≤ n'],
@@ -136,6 +151,87 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
       'mix.weights.thumbs=0:4',
     ],
     expect: ['--subject-to', 'unknown metric "eval/sycophanc"'],
+  },
+  {
+    name: 'tune with the same --vary twice',
+    args: () => [
+      'tune',
+      UPDATE,
+      ...FAST,
+      '--maximize',
+      'ab/thumbs_up',
+      '--subject-to',
+      'eval/sycophancy<=0.05',
+      '--vary',
+      'mix.weights.thumbs=0:4',
+      '--vary',
+      'mix.weights.thumbs=0:3',
+    ],
+    expect: ['--vary', 'mix.weights.thumbs is varied twice'],
+  },
+  {
+    name: 'tipping --range past a declared param’s max (both ends checked before any run)',
+    args: () => [
+      'tipping',
+      UPDATE,
+      ...FAST,
+      '--param',
+      'params.approvalBias',
+      '--metric',
+      'eval/sycophancy',
+      '--threshold',
+      '0.1',
+      '--range',
+      '0:10',
+    ],
+    expect: [/^rewardmix: --range: 10 is above params\.approvalBias's max 3\n$/],
+  },
+  {
+    name: 'tipping --range below a field’s min',
+    args: () => [
+      'tipping',
+      UPDATE,
+      ...FAST,
+      '--param',
+      'mix.weights.thumbs',
+      '--metric',
+      'eval/sycophancy',
+      '--threshold',
+      '0.1',
+      '--range',
+      '-1:3',
+    ],
+    expect: ["--range: -1 is below mix.weights.thumbs's min 0"],
+  },
+  {
+    name: 'tipping --param PATH=VALUE',
+    args: () => [
+      'tipping',
+      UPDATE,
+      ...FAST,
+      '--param',
+      'mix.weights.thumbs=2',
+      '--metric',
+      'eval/sycophancy',
+      '--threshold',
+      '0.1',
+    ],
+    expect: ['--param', '--param takes a path, not PATH=VALUE'],
+  },
+  {
+    name: 'tipping --param of a field that is not a number',
+    args: () => [
+      'tipping',
+      UPDATE,
+      ...FAST,
+      '--param',
+      'trainer.kind',
+      '--metric',
+      'eval/sycophancy',
+      '--threshold',
+      '0.1',
+    ],
+    expect: ['--param', 'trainer.kind is a string field', '--param must be a numeric field'],
   },
   {
     name: 'tipping without --threshold',
@@ -320,7 +416,9 @@ describe('answers', () => {
       out,
     ]);
     expect(s.code).toBe(0);
-    const svg = s.stdout.match(/^chart: (.+\.svg)$/m)?.[1];
+    // the chart's path is a note, on stderr as pareto's and tipping's are; stdout has the result
+    expect(s.stdout).not.toMatch(/^chart: /m);
+    const svg = s.stderr.match(/^chart: (.+\.svg)$/m)?.[1];
     expect(svg).toBeTruthy();
     const text = readFileSync(resolve(ROOT, svg!), 'utf8');
     expect(text).toMatch(/^<svg/);
@@ -370,6 +468,100 @@ describe('answers', () => {
     expect(again.stdout).toMatch(/0 run now, 3 resumed/);
     expect(readFileSync(file, 'utf8')).toBe(good);
     expect((await pareto()).code).toBe(0);
+  }, 120_000);
+
+  it('pareto and merge on an interrupted sweep count the runs its journal holds, and change nothing', async () => {
+    const out = join(tempDir('rewardmix-whatif-'), 'sw');
+    const s = await rewardmix([
+      'sweep',
+      UPDATE,
+      ...FAST,
+      '--vary',
+      'mix.weights.thumbs=0:4:9',
+      '--workers',
+      '1',
+      '--quiet',
+      '--out',
+      out,
+    ]);
+    expect(s.code, s.stderr).toBe(0);
+    // As a kill leaves it: sweep.json still "running" with its count from the start, and the
+    // journal with 5 runs and a line cut short.
+    const metaFile = join(out, 'sweep.json');
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    meta.status = 'running';
+    meta.progress.completed = 0;
+    writeFileSync(metaFile, JSON.stringify(meta, null, 2) + '\n');
+    const journalFile = join(out, 'journal.jsonl');
+    const lines = readFileSync(journalFile, 'utf8').split('\n');
+    const journal = lines.slice(0, 5).join('\n') + '\n' + lines[5].slice(0, 10);
+    writeFileSync(journalFile, journal);
+    const p = await rewardmix([
+      'pareto',
+      out,
+      '--objectives',
+      'ab/thumbs_up:max,eval/sycophancy:min',
+    ]);
+    expect(p.code, p.stderr).toBe(2);
+    expect(p.stderr).toContain('the sweep is not complete (5 of 9 runs journaled)');
+    const m = await rewardmix(['merge', out, '--out', join(out, '..', 'merged')]);
+    expect(m.code, m.stderr).toBe(2);
+    expect(m.stderr).toContain('the sweep is not complete (5 of 9 runs journaled)');
+    expect(readFileSync(journalFile, 'utf8')).toBe(journal);
+  }, 120_000);
+
+  it('--seed N is the first seed of sweep, tipping and tune (the same as --set seed=N)', async () => {
+    const out = join(tempDir('rewardmix-whatif-'), 'sw');
+    const s = await rewardmix([
+      ...sweep5(out, ...FAST, '--seeds', '2', '--seed', '7', '--workers', '1', '--quiet'),
+    ]);
+    expect(s.code, s.stderr).toBe(0);
+    const seeds = readFileSync(join(out, 'results.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[2]));
+    expect([...new Set(seeds)]).toEqual([7, 8]);
+    const tip = (...more: string[]) =>
+      rewardmix([
+        'tipping',
+        UPDATE,
+        ...FAST,
+        '--param',
+        'mix.weights.thumbs',
+        '--metric',
+        'eval/sycophancy',
+        '--threshold',
+        '0.1',
+        '--seeds',
+        '2',
+        '--json',
+        ...more,
+      ]);
+    const t = await tip('--seed', '7');
+    expect(t.code, t.stderr).toBe(0);
+    expect(JSON.parse(t.stdout).crossings.map((c: { seed: number }) => c.seed)).toEqual([7, 8]);
+    const tune = (...more: string[]) =>
+      rewardmix([
+        'tune',
+        UPDATE,
+        ...FAST,
+        '--set',
+        'trainer.kind=reinforce',
+        '--maximize',
+        'ab/thumbs_up',
+        '--subject-to',
+        'eval/sycophancy<=0.2',
+        '--vary',
+        'mix.weights.thumbs=0:4',
+        '--max-evaluations',
+        '5',
+        '--json',
+        ...more,
+      ]);
+    const [a, b] = await Promise.all([tune('--seed', '7'), tune('--set', 'seed=7')]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
   }, 120_000);
 
   it('sweep then pareto lists the front', async () => {

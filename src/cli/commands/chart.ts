@@ -3,7 +3,6 @@
  * directory written by `rewardmix run`, as SVG, PNG (2×) or a vega-lite spec with its data.
  */
 import type { Command } from 'commander';
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { charts } from '../../charts/index.ts';
 import { REPORT_CHARTS } from '../../report/index.ts';
@@ -11,8 +10,7 @@ import { writeFileAtomic } from '../../node/fs.ts';
 import { displayPath } from '../../node/load.ts';
 import { chartFormat, chartKind, chartSpec, gatherReport, loadTheme } from '../../node/report.ts';
 import { renderSvg, svgToPng } from '../../node/render.ts';
-import { parseSeed } from '../../node/runs.ts';
-import { InputError } from '../../scenario/errors.ts';
+import { checkWritableFile, parseSeed } from '../../node/runs.ts';
 
 interface ChartFlags {
   out: string;
@@ -33,19 +31,6 @@ ${REPORT_CHARTS.map((n) => `  ${n.padEnd(20)} ${charts[n].description}`).join('\
 The comparison defaults to the scenario the input extends. The format follows the file name:
 .svg, .png (2× scale) or .vl.json (vega-lite spec with the data inline, for the vega editor).`;
 
-/** Checks that `file` can be written: not a directory. */
-function checkOutFile(file: string): void {
-  try {
-    if (statSync(resolve(file)).isDirectory())
-      throw new InputError(
-        displayPath(resolve(file)),
-        'is a directory; expected a file name for --out',
-      );
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-  }
-}
-
 export function register(program: Command): void {
   program
     .command('chart')
@@ -61,7 +46,7 @@ export function register(program: Command): void {
       // ---- check everything before running or writing anything ----
       const kind = chartKind(kindArg);
       const format = chartFormat(flags.out);
-      checkOutFile(flags.out);
+      checkWritableFile(flags.out);
       const seed = flags.seed !== undefined ? parseSeed(flags.seed) : undefined;
       const theme = flags.theme !== undefined ? loadTheme(flags.theme) : {};
       const data = gatherReport(input, { vs: flags.vs, seed, changes: kind === 'drift' });

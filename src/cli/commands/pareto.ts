@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { displayPath } from '../../node/load.ts';
 import { exportChart } from '../../node/render.ts';
+import { checkWritableDir } from '../../node/runs.ts';
 import { readSweep, rowRecords } from '../../node/sweep.ts';
 import { paretoFrontSpec, paretoInput } from '../../node/what-if-charts.ts';
 import { paretoRows } from '../../node/what-if.ts';
@@ -44,6 +45,11 @@ export function register(program: Command): void {
         );
       const objectives = parseObjectives(flags.objectives);
       const { meta, rows } = readSweep(dir);
+      if (flags.chart) {
+        if (objectives.length < 2)
+          throw new InputError('--chart', 'the Pareto chart needs at least two objectives');
+        checkWritableDir(dir, '--chart');
+      }
       const missing = objectives.filter((o) => !meta.metrics.includes(o.key));
       if (missing.length)
         throw new InputError(
@@ -80,8 +86,6 @@ export function register(program: Command): void {
           process.stdout.write(t.map((s, i) => s.padStart(widths[i])).join('  ') + '\n');
       }
       if (flags.chart) {
-        if (objectives.length < 2)
-          throw new InputError('--chart', 'the Pareto chart needs at least two objectives');
         const files = await exportChart(
           paretoFrontSpec(paretoInput(meta, rows, objectives)),
           dir,

@@ -9,6 +9,7 @@ import { basename, extname, join } from 'node:path';
 import { checkSweepMetric, fnv1a, runSweep, sameAcrossSeeds } from '../../node/sweep.ts';
 import { displayPath } from '../../node/load.ts';
 import { createProgress } from '../../node/progress.ts';
+import { parseSeed } from '../../node/runs.ts';
 import { InputError } from '../../scenario/errors.ts';
 import {
   collect,
@@ -30,6 +31,7 @@ interface SweepFlags {
   out?: string;
   shard?: string;
   set?: string[];
+  seed?: string;
   chart?: string[];
   quiet?: boolean;
 }
@@ -72,7 +74,8 @@ export function register(program: Command): void {
     )
     .option('--sample <kind>', 'grid, random or lhs (Latin hypercube)', 'grid')
     .option('--n <N>', 'points for --sample random or lhs')
-    .option('--seeds <K>', 'seeds per point (the scenario seed, +1, …)', '1')
+    .option('--seeds <K>', 'seeds per point (the first seed, +1, …)', '1')
+    .option('--seed <N>', "the first seed (default: the scenario's); the same as --set seed=N")
     .option('--metrics <KEYS>', 'comma-separated final metrics to record, or "all"')
     .option('--workers <N>', 'worker threads (default: the number of CPUs)')
     .option('--out <DIR>', 'output directory (default: sweeps/<scenario>-<plan hash>)')
@@ -86,6 +89,11 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText('after', EXAMPLES)
     .action(async (scenario: string, flags: SweepFlags) => {
+      // --seed N is --set seed=N (it moves the first of the --seeds seeds): one way to say it.
+      const sets = [
+        ...(flags.set ?? []),
+        ...(flags.seed !== undefined ? [`seed=${parseSeed(flags.seed)}`] : []),
+      ];
       const sample = parseSampling(flags.sample);
       if (!flags.vary?.length)
         throw new InputError('--vary', 'give at least one --vary PATH=FROM:TO:N');
@@ -110,7 +118,7 @@ export function register(program: Command): void {
         flags.out ??
         join(
           'sweeps',
-          `${basename(scenario, extname(scenario))}-${fnv1a(JSON.stringify([axes, sample, n, seeds, flags.set ?? [], shard]))}`,
+          `${basename(scenario, extname(scenario))}-${fnv1a(JSON.stringify([axes, sample, n, seeds, sets, shard]))}`,
         );
       const progress = createProgress('sweep', { quiet: flags.quiet });
       // Interrupted (Ctrl-C, or a scheduler's SIGTERM): every run done so far is in the journal,
@@ -145,7 +153,7 @@ export function register(program: Command): void {
       try {
         outcome = await runSweep({
           scenario,
-          sets: flags.set ?? [],
+          sets,
           axes,
           sample,
           n,
@@ -183,7 +191,8 @@ export function register(program: Command): void {
         const { writeSweepChart } = await import('../../node/what-if-charts.ts');
         for (const c of charts) {
           const files = await writeSweepChart(out, c.metric, c.threshold);
-          process.stdout.write(`chart: ${displayPath(files.svg)}\n`);
+          // a note, like pareto's and tipping's: stderr (docs/cli.md)
+          process.stderr.write(`chart: ${displayPath(files.svg)}\n`);
         }
       }
     });

@@ -6,8 +6,15 @@
 import type { Command } from 'commander';
 import { displayPath, loadScenario } from '../../node/load.ts';
 import { exportChart } from '../../node/render.ts';
+import { checkWritableDir, parseSeed } from '../../node/runs.ts';
 import { tippingCurveInput, tippingCurveSpec } from '../../node/what-if-charts.ts';
-import { defaultRange, sourceOf, tippingPoint, type TippingResult } from '../../node/what-if.ts';
+import {
+  checkTippingParam,
+  defaultRange,
+  sourceOf,
+  tippingPoint,
+  type TippingResult,
+} from '../../node/what-if.ts';
 import type { Crossing } from '../../engine/analysis/tipping.ts';
 import { InputError } from '../../scenario/errors.ts';
 import { collect, parseInteger, parseNumber, parseRange } from '../what-if-args.ts';
@@ -26,8 +33,10 @@ Examples:
   rewardmix tipping scenarios/april-2025-update.yaml --param params.approvalBias \\
     --metric eval/sycophancy --threshold 0.1 --curve 21 --chart out
 
-The range defaults to a declared param's [min, max], else [0, 4 × the current value]; the
-scan looks for the first crossing from the low end and bisects it to 1e-6 of the range.
+The range defaults to a declared param's [min, max]; else [0, 4 × the current value] for a
+field set to a number above 0, and [0, 1] for one set to an expression, to 0 or not at all
+(within the field's bounds). The scan looks for the first crossing from the low end and
+bisects it to 1e-6 of the range.
 `;
 
 interface TippingFlags {
@@ -38,6 +47,7 @@ interface TippingFlags {
   range?: string;
   curve?: string;
   set?: string[];
+  seed?: string;
   json?: boolean;
   chart?: string;
 }
@@ -101,6 +111,7 @@ export function register(program: Command): void {
     .option('--metric <KEY>', 'the final metric, e.g. eval/sycophancy')
     .option('--threshold <X>', 'the level it must cross')
     .option('--seeds <K>', 'seeds (one bisection each; an interval across them)', '1')
+    .option('--seed <N>', "the first seed (default: the scenario's); the same as --set seed=N")
     .option('--range <FROM:TO>', 'the range of the parameter (default: see below)')
     .option('--curve <N>', 'also evaluate the metric at N evenly spaced values (for the chart)')
     .option('--set <PATH=VALUE>', 'override a scenario value first (repeatable)', collect)
@@ -117,17 +128,24 @@ export function register(program: Command): void {
         throw new InputError('--threshold', 'give the threshold: --threshold X');
       const threshold = parseNumber('--threshold', flags.threshold);
       const K = parseInteger('--seeds', flags.seeds, 1, 1000);
-      const loaded = loadScenario(scenario, { sets: flags.set ?? [] });
+      const seedSet = flags.seed !== undefined ? [`seed=${parseSeed(flags.seed)}`] : [];
+      const loaded = loadScenario(scenario, { sets: [...(flags.set ?? []), ...seedSet] });
       const src = sourceOf(loaded);
-      const range = flags.range
+      // --param first (a path to a numeric field), then the range within its bounds.
+      const bounds = checkTippingParam(src.raw, flags.param);
+      const range: [number, number] = flags.range
         ? parseRange('--range', flags.range)
-        : defaultRange(src.raw, flags.param);
+        : (defaultRange(src.raw, flags.param).map((x) =>
+            Math.min(bounds.max ?? Infinity, Math.max(bounds.min ?? -Infinity, x)),
+          ) as [number, number]);
       const curve =
         flags.curve !== undefined
           ? parseInteger('--curve', flags.curve, 2, 1000)
           : flags.chart
             ? 21
             : 0;
+      // The chart's directory is checked before the runs, not after them.
+      if (flags.chart) checkWritableDir(flags.chart, '--chart');
       const seed0 = loaded.scenario.seed ?? 0;
       const result = tippingPoint(src, {
         param: flags.param,

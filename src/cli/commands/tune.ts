@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { loadScenario } from '../../node/load.ts';
+import { parseSeed } from '../../node/runs.ts';
 import { sourceOf, tune, type TuneOutcome } from '../../node/what-if.ts';
 import { InputError } from '../../scenario/errors.ts';
 import { collect, parseInteger, parseNumber, parseSubjectTo, parseVary } from '../what-if-args.ts';
@@ -34,6 +35,7 @@ interface TuneFlags {
   subjectTo?: string[];
   vary?: string[];
   set?: string[];
+  seed?: string;
   method: string;
   tolerance: string;
   maxEvaluations: string;
@@ -96,6 +98,7 @@ export function register(program: Command): void {
     )
     .option('--vary <PATH=FROM:TO>', 'a weight to tune and its box (repeatable)', collect)
     .option('--set <PATH=VALUE>', 'override a scenario value first (repeatable)', collect)
+    .option('--seed <N>', "seed of the runs (default: the scenario's); the same as --set seed=N")
     .option(
       '--method <M>',
       'boundary (the first --vary set to its tipping point) or compass',
@@ -123,7 +126,8 @@ export function register(program: Command): void {
       const maxEvaluations = parseInteger('--max-evaluations', flags.maxEvaluations, 1);
       if (flags.method !== 'boundary' && flags.method !== 'compass')
         throw new InputError('--method', `found "${flags.method}", expected boundary or compass`);
-      const loaded = loadScenario(scenario, { sets: flags.set ?? [] });
+      const seedSet = flags.seed !== undefined ? [`seed=${parseSeed(flags.seed)}`] : [];
+      const loaded = loadScenario(scenario, { sets: [...(flags.set ?? []), ...seedSet] });
       const result = tune(sourceOf(loaded), {
         maximize: flags.maximize,
         subjectTo,
