@@ -22,7 +22,12 @@ export function buildProgram(commands: Register[]): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // Commander's own errors (an unknown option, a missing argument) read like every other
+      // message: "rewardmix: unknown option '--sed'", not "error: unknown option …".
+      outputError: (s, write) => write(`rewardmix: ${s.replace(/^error: /, '')}`),
+    });
   for (const register of commands) register(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASELINE, extendsBaseline, rewardmix, tempDir, writeIn } from './helpers.ts';
+import { BASELINE, UPDATE, extendsBaseline, rewardmix, tempDir, writeIn } from './helpers.ts';
 
 interface Case {
   name: string;
@@ -208,12 +208,15 @@ const cases: Case[] = [
   {
     name: 'unknown --trainer',
     setup: () => ['run', BASELINE, '--trainer', 'sgd'],
-    expect: ["'sgd' is invalid", 'exact, reinforce, ppo, grpo'],
+    expect: [
+      /^rewardmix: option '--trainer <kind>' argument 'sgd' is invalid/,
+      'exact, reinforce, ppo, grpo',
+    ],
   },
   {
     name: 'unknown option',
     setup: () => ['run', BASELINE, '--sed', '3'],
-    expect: ["unknown option '--sed'"],
+    expect: [/^rewardmix: unknown option '--sed'\n/],
   },
 ];
 
@@ -277,6 +280,22 @@ describe.concurrent(
       const r = await rewardmix(['deploy', BASELINE, '--out', file]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('output path is a file');
+      expect(r.stdout).toBe('');
+    });
+
+    it('deploy with the same process in force and as the counterfactual: exit 2, names the others', async () => {
+      const r = await rewardmix([
+        'deploy',
+        UPDATE,
+        '--process',
+        'revised',
+        '--counterfactual',
+        'revised',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'rewardmix: --counterfactual: is the process in force (revised); give another process to compare with (2025-04)\n',
+      );
       expect(r.stdout).toBe('');
     });
 

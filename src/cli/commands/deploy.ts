@@ -17,6 +17,7 @@ import {
   writeOutputDir,
   type ScenarioDeployment,
 } from '../../node/runs.ts';
+import { InputError } from '../../scenario/errors.ts';
 import { fmt, fmtInt, textTable } from '../output.ts';
 
 interface DeployFlags {
@@ -202,6 +203,11 @@ export function register(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action((file: string, flags: DeployFlags) => {
       const seed = flags.seed !== undefined ? parseSeed(flags.seed) : undefined;
+      if (flags.process === flags.counterfactual)
+        throw new InputError(
+          '--counterfactual',
+          `is the process in force (${flags.process}); give another process to compare with (${processes.filter((p) => p !== flags.process).join(', ')})`,
+        );
       if (flags.out !== undefined) checkOutputDir(flags.out, DEPLOY_MARKER);
       const x = deployScenario(file, {
         control: flags.control,

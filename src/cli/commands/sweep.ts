@@ -66,7 +66,7 @@ export function register(program: Command): void {
   program
     .command('sweep')
     .description('run a grid or sample of parameter values in parallel, resumably')
-    .argument('<scenario>', 'scenario file (.yaml or .json)')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
     .option(
       '--vary <PATH=FROM:TO:N>',
       'a parameter to vary (repeatable): scenario path as --set takes it, range, levels',

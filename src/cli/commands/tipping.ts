@@ -106,7 +106,7 @@ export function register(program: Command): void {
     .description(
       'where a metric crosses a threshold as one parameter moves (bisection; analytic where possible)',
     )
-    .argument('<scenario>', 'scenario file (.yaml or .json)')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
     .option('--param <PATH>', 'the parameter to move (a scenario path, as --set takes it)')
     .option('--metric <KEY>', 'the final metric, e.g. eval/sycophancy')
     .option('--threshold <X>', 'the level it must cross')

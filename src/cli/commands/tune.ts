@@ -89,7 +89,7 @@ export function register(program: Command): void {
     .description(
       'the best weights under a constraint (derivative-free search), with the margin to the tipping point',
     )
-    .argument('<scenario>', 'scenario file (.yaml or .json)')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
     .option('--maximize <KEY>', 'the final metric to maximize, e.g. ab/thumbs_up')
     .option(
       '--subject-to <KEY<=X>',
