@@ -15,6 +15,7 @@ import {
   type Row,
   type Spec,
 } from './common.ts';
+import { paramTitle } from './text.ts';
 import { resolveTheme, type ChartTheme } from './theme.ts';
 
 export interface SweepHeatmapInput {
@@ -120,7 +121,7 @@ export function sweepHeatmapSpec(
   const xEnc = {
     field: 'x0',
     type: 'quantitative',
-    title: input.x,
+    title: paramTitle(input.x),
     scale: {
       domain: [sig(xe.get(xs[0])!.lo), sig(xe.get(xs[xs.length - 1])!.hi)],
       nice: false,
@@ -130,7 +131,7 @@ export function sweepHeatmapSpec(
   const yEnc = {
     field: 'y0',
     type: 'quantitative',
-    title: input.y,
+    title: paramTitle(input.y),
     scale: {
       domain: [sig(ye.get(ys[0])!.lo), sig(ye.get(ys[ys.length - 1])!.hi)],
       nice: false,
@@ -184,8 +185,8 @@ export function sweepHeatmapSpec(
       data: { values: contourRows },
       mark: { type: 'rule', color: stroke, strokeWidth: width, strokeCap: 'round' },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: input.x },
-        y: { field: 'y', type: 'quantitative', title: input.y },
+        x: { field: 'x', type: 'quantitative', title: paramTitle(input.x) },
+        y: { field: 'y', type: 'quantitative', title: paramTitle(input.y) },
         x2: { field: 'x2' },
         y2: { field: 'y2' },
         ...(withTip

@@ -24,3 +24,22 @@ export function wrapParts(
 export function oneOrLines(lines: string[]): string | string[] | undefined {
   return lines.length === 0 ? undefined : lines.length === 1 ? lines[0] : lines;
 }
+
+/** Display names of the shipped signals, as the explorer's controls name their weights. */
+const SIGNAL_NAMES: Record<string, string> = {
+  spec: 'Model spec',
+  thumbs: 'Thumbs up / down',
+  correctness: 'Correctness',
+  memory: 'Memory personalization',
+};
+
+/**
+ * An axis title for a scenario path a what-if chart varies: a mix weight by its signal's name,
+ * with the path the user typed after it ("Thumbs up / down weight (mix.weights.thumbs)"); any
+ * other path as it is.
+ */
+export function paramTitle(path: string): string {
+  const m = /^mix\.weights\.([^.]+)$/.exec(path);
+  if (!m) return path;
+  return `${SIGNAL_NAMES[m[1]] ?? m[1]} weight (${path})`;
+}

@@ -16,7 +16,7 @@ import {
   type Row,
   type Spec,
 } from './common.ts';
-import { wrapParts } from './text.ts';
+import { paramTitle, wrapParts } from './text.ts';
 import { paletteColors, resolveTheme, type ChartTheme } from './theme.ts';
 
 export interface TippingCurveInput {
@@ -50,7 +50,7 @@ export function tippingCurveSpec(
     lo: sig(p.lo),
     hi: sig(p.hi),
   }));
-  const x = { field: 'x', type: 'quantitative', title: input.param };
+  const x = { field: 'x', type: 'quantitative', title: paramTitle(input.param) };
   const tooltip = [
     tip('x', input.param, 'quantitative', FORMAT.value),
     tip('mean', `${input.metric} (mean over seeds)`, 'quantitative', FORMAT.value),
@@ -91,7 +91,7 @@ export function tippingCurveSpec(
         data: { values: [{ lo: sig(c.lo), hi: sig(c.hi) }] },
         mark: { type: 'rect', color: neutral.net, opacity: 0.12 },
         encoding: {
-          x: { field: 'lo', type: 'quantitative', title: input.param },
+          x: { field: 'lo', type: 'quantitative', title: paramTitle(input.param) },
           x2: { field: 'hi' },
           tooltip: [
             tip('lo', 'Tipping point: 95% interval low', 'quantitative', FORMAT.value),
@@ -105,7 +105,7 @@ export function tippingCurveSpec(
       data: { values: [{ x: sig(c.x), label: `tipping point ${sig(c.x, 4)}` }] },
       mark: { type: 'rule', color: neutral.net, strokeWidth: 2 },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: input.param },
+        x: { field: 'x', type: 'quantitative', title: paramTitle(input.param) },
         tooltip: [tip('x', 'Tipping point (bisection)', 'quantitative', FORMAT.value)],
       },
     });
@@ -121,7 +121,7 @@ export function tippingCurveSpec(
       data: { values: [{ x: sig(input.analytic) }] },
       mark: { type: 'rule', color: neutral.rule, strokeDash: [2, 3], strokeWidth: 2 },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: input.param },
+        x: { field: 'x', type: 'quantitative', title: paramTitle(input.param) },
         tooltip: [
           tip('x', 'Tipping point of the optimum (analytic)', 'quantitative', FORMAT.value),
         ],

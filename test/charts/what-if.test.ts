@@ -42,9 +42,13 @@ const builders: Record<string, () => Spec> = {
 };
 
 const TEXT: Record<string, string[]> = {
-  'sweep-heatmap': ['mix.weights.thumbs', 'mix.weights.spec', 'the tipping boundary'],
+  'sweep-heatmap': [
+    'Thumbs up / down weight (mix.weights.thumbs)',
+    'Model spec weight (mix.weights.spec)',
+    'the tipping boundary',
+  ],
   'tipping-curve': [
-    'mix.weights.thumbs',
+    'Thumbs up / down weight (mix.weights.thumbs)',
     'Sycophancy (eval/sycophancy)',
     'tipping point by bisection',
   ],
