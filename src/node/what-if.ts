@@ -160,6 +160,11 @@ export function checkTippingParam(
       '--param',
       `${param} is a ${spec.type} field; --param must be a numeric field (a weight, a param, a rate, …)`,
     );
+  if (spec.type === 'number' && spec.integer)
+    throw new InputError(
+      '--param',
+      `${param} takes whole numbers, and tipping bisects a continuous parameter; scan it with sweep instead (e.g. sweep --vary ${param}=FROM:TO:N with whole-number levels)`,
+    );
   const m = /^params\.([^.]+)$/.exec(param.trim());
   const declared = m ? (raw.params as Record<string, unknown> | undefined)?.[m[1]] : undefined;
   if (declared && typeof declared === 'object') {

@@ -234,6 +234,20 @@ const bad: { name: string; args: (out: string) => string[]; expect: (string | Re
     expect: ['--param', 'trainer.kind is a string field', '--param must be a numeric field'],
   },
   {
+    name: 'tipping --param of a whole-number field (bisection would try fractions)',
+    args: () => [
+      'tipping',
+      UPDATE,
+      '--param',
+      'trainer.steps',
+      '--metric',
+      'eval/sycophancy',
+      '--threshold',
+      '0.1',
+    ],
+    expect: ['--param', 'trainer.steps takes whole numbers', 'sweep --vary trainer.steps='],
+  },
+  {
     name: 'tipping without --threshold',
     args: () => ['tipping', UPDATE, '--param', 'mix.weights.thumbs', '--metric', 'eval/sycophancy'],
     expect: ['--threshold', 'give the threshold'],
