@@ -117,6 +117,26 @@ function readRaw(file: string, chain: string[], texts: string[]): Record<string,
 }
 
 /** Loads, merges, overrides, validates and compiles a scenario file. */
+/**
+ * An error in a field the command line set (`--set`, `--steps`, `--trainer`) names the setting,
+ * not only the file, which does not hold that value: "scenarios/x.yaml: mix.weights.thumbs (from
+ * --set mix.weights.thumbs=-1): found -1, …". Other errors pass unchanged.
+ */
+function blameSets(e: unknown, sets: string[], flags: string[]): unknown {
+  if (!(e instanceof InputError) || sets.length === 0) return e;
+  const setPaths = sets.map((s) => s.slice(0, Math.max(0, s.indexOf('='))).trim());
+  let changed = false;
+  const issues = e.issues.map((i) => {
+    const k = setPaths.findIndex(
+      (p) => p && (i.path === p || i.path.startsWith(`${p}.`) || i.path.startsWith(`${p}[`)),
+    );
+    if (k < 0) return i;
+    changed = true;
+    return { ...i, path: `${i.path} (from ${flags[k]})` };
+  });
+  return changed ? new InputError(e.source, issues) : e;
+}
+
 export function loadScenario(
   file: string,
   options: { sets?: string[]; steps?: number; trainer?: string } = {},
@@ -125,12 +145,26 @@ export function loadScenario(
   const texts: string[] = [];
   let raw = readRaw(abs, [], texts);
   const sets = [...(options.sets ?? [])];
-  if (options.steps !== undefined) sets.push(`trainer.steps=${options.steps}`);
-  if (options.trainer !== undefined) sets.push(`trainer.kind=${options.trainer}`);
+  // How each setting reads on the command line, for an error in a field it set.
+  const flags = sets.map((s) => `--set ${s}`);
+  if (options.steps !== undefined) {
+    sets.push(`trainer.steps=${options.steps}`);
+    flags.push(`--steps ${options.steps}`);
+  }
+  if (options.trainer !== undefined) {
+    sets.push(`trainer.kind=${options.trainer}`);
+    flags.push(`--trainer ${options.trainer}`);
+  }
   raw = applySets(raw, sets);
   const src = displayPath(abs);
-  const scenario = normalizeScenario(raw, src);
-  const world = compileScenario(scenario, src);
+  let scenario;
+  let world;
+  try {
+    scenario = normalizeScenario(raw, src);
+    world = compileScenario(scenario, src);
+  } catch (e) {
+    throw blameSets(e, sets, flags);
+  }
   const hash = createHash('sha256');
   for (const t of texts) hash.update(t);
   return { path: abs, files: [abs], hash: hash.digest('hex'), raw, scenario, world };

@@ -186,6 +186,13 @@ const cases: Case[] = [
     expect: ['--set', 'beta', 'found "abc", expected a number'],
   },
   {
+    name: '--set of a value out of bounds: the message names the setting, not only the file',
+    setup: () => ['run', BASELINE, '--set', 'mix.weights.thumbs=-1'],
+    expect: [
+      'baseline.yaml: mix.weights.thumbs (from --set mix.weights.thumbs=-1): found -1, expected a number ≥ 0',
+    ],
+  },
+  {
     name: '--set without =',
     setup: () => ['run', BASELINE, '--set', 'beta'],
     expect: ['--set', 'expected PATH=VALUE'],
