@@ -38,7 +38,8 @@ Examples:
 
 Writes DIR/summary.json (final metrics, final policy, provenance), DIR/metrics.jsonl (one
 {"step","key","value"} per line) and DIR/trajectory.csv (one row per recorded step).
-DIR defaults to runs/<scenario name>-<seed>; an earlier run there is replaced atomically.`;
+DIR defaults to runs/<scenario name>-<seed> (with a short hash of any --set, --steps or --trainer
+appended); an earlier run there is replaced atomically.`;
 
 /** Final metrics as a two-column table (the run's result on a terminal). */
 export function metricsTable(metrics: Record<string, number>): string {
