@@ -329,12 +329,7 @@ export function defaultRunDir(
 export function checkOutputDir(dir: string, marker = RUN_MARKER): string {
   const abs = resolve(dir);
   const src = displayPath(abs);
-  let st;
-  try {
-    st = lstatSync(abs);
-  } catch {
-    st = null;
-  }
+  const st = lstatOrNull(abs);
   if (st) {
     if (!st.isDirectory())
       throw new InputError(src, 'output path is a file; expected a directory (give another --out)');
@@ -349,6 +344,15 @@ export function checkOutputDir(dir: string, marker = RUN_MARKER): string {
   // nearest ancestor that exists, where the parent is made) must be a directory we can write.
   checkWritableAncestor(dirname(abs), src, 'the output directory');
   return abs;
+}
+
+/** The path's own stats (a link's, not its target's), or null when there is nothing there. */
+function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** What an errno of a failed access or write means, in a few words. */
@@ -393,12 +397,7 @@ function checkWritableAncestor(dir: string, src: string, what: string): void {
 export function checkWritableDir(dir: string, flag = '--out'): string {
   const abs = resolve(dir);
   const src = displayPath(abs);
-  let st;
-  try {
-    st = lstatSync(abs);
-  } catch {
-    st = null;
-  }
+  const st = lstatOrNull(abs);
   if (st && !st.isDirectory() && !(st.isSymbolicLink() && isDir(abs)))
     throw new InputError(src, `output path is a file; expected a directory (give another ${flag})`);
   checkWritableAncestor(abs, src, 'the output directory');
