@@ -957,6 +957,26 @@ export function mergeSweeps(
         `is not a shard of the same sweep as ${displayPath(first.dir)} (${describeDifference(first.meta, p.meta)})`,
       );
   }
+  // Shards of one split: the same count, each index once (a whole sweep, shard null, stands
+  // alone). Said before the rows are joined, where it would show only as a run found twice.
+  const shardOf = (p: (typeof parts)[number]) =>
+    p.meta.shard ? `${p.meta.shard.index}/${p.meta.shard.count}` : 'the whole sweep';
+  const seen = new Map<string, string>();
+  for (const p of parts) {
+    if (p.meta.shard?.count !== first.meta.shard?.count)
+      throw new InputError(
+        displayPath(p.dir),
+        `is shard ${shardOf(p)}, and ${displayPath(first.dir)} is ${shardOf(first)}: give the shards of one --shard i/n split`,
+      );
+    const key = shardOf(p);
+    const other = seen.get(key);
+    if (other !== undefined)
+      throw new InputError(
+        displayPath(p.dir),
+        `is shard ${key} again (so is ${displayPath(other)}): give each shard once`,
+      );
+    seen.set(key, p.dir);
+  }
   const byRun = new Map<number, SweepRow>();
   for (const p of parts) {
     for (const r of p.rows) {

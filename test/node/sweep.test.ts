@@ -266,6 +266,15 @@ describe('a sweep in worker threads', () => {
     expect(() => mergeSweeps([dirs[0], dirs[2]], join(base, 'bad'))).toThrow(
       /missing shards: 2\/3/,
     );
+    // a shard given twice, and shards of different splits, are told as such
+    expect(() => mergeSweeps([dirs[0], dirs[1], dirs[0]], join(base, 'bad2'))).toThrow(
+      /is shard 1\/3 again \(so is .*s1\): give each shard once/,
+    );
+    const half = join(base, 'half');
+    await runSweep(opts(half, { shard: { index: 1, count: 2 } }));
+    expect(() => mergeSweeps([dirs[0], half], join(base, 'bad3'))).toThrow(
+      /is shard 1\/2, and .*s1 is 1\/3: give the shards of one --shard i\/n split/,
+    );
   });
 
   it('started again when complete, re-writes the same results without running anything', async () => {
