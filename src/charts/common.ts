@@ -223,6 +223,24 @@ export function panelWidth(theme: ChartTheme, n: number): number {
 }
 
 /**
+ * Transforms that draw each cell of a heatmap (fields x0–x1, y0–y1) half a pixel wider and
+ * taller than its edges, as `x1_drawn` and `y1_drawn`, but not past the grid's end (`xEnd`,
+ * `yEnd`): two cells that only touch leave a faint seam where their anti-aliased edges meet,
+ * which a dense grid shows as a mesh over the whole map. `xSpan` over `width` pixels (and `ySpan`
+ * over `height`) gives the size of half a pixel.
+ */
+export function halfPixelOverdraw(
+  x: { span: number; end: number | null; px: number },
+  y: { span: number; end: number | null; px: number },
+): Json[] {
+  const pad = (a: { span: number; px: number }) => sig((0.5 * a.span) / a.px, 3);
+  return [
+    { calculate: `min(datum.x1 + ${pad(x)}, ${x.end})`, as: 'x1_drawn' },
+    { calculate: `min(datum.y1 + ${pad(y)}, ${y.end})`, as: 'y1_drawn' },
+  ];
+}
+
+/**
  * A line in the background's colour (white by default) under a line on top of filled areas, so
  * it stays legible on any fill.
  */

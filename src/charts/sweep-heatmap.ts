@@ -5,6 +5,7 @@
  */
 import {
   asSpec,
+  halfPixelOverdraw,
   baseSpec,
   FORMAT,
   metricTitle,
@@ -138,20 +139,16 @@ export function sweepHeatmapSpec(
       zero: false,
     },
   };
-  // Each cell is drawn half a pixel wider and taller than its edges (not past the grid): two
-  // cells that only touch leave a faint seam where their anti-aliased edges meet, which a dense
-  // grid shows as a mesh over the whole map.
+  // Each cell is drawn half a pixel over its neighbours (no seams), not past the grid.
   const [x0, x1] = xEnc.scale.domain as number[];
   const [y0, y1] = yEnc.scale.domain as number[];
-  const padX = (0.5 * (x1 - x0)) / theme.width;
-  const padY = (0.5 * (y1 - y0)) / (theme.width * 0.75);
   const layer: Json[] = [
     {
       mark: { type: 'rect' },
-      transform: [
-        { calculate: `min(datum.x1 + ${sig(padX, 3)}, ${x1})`, as: 'x1_drawn' },
-        { calculate: `min(datum.y1 + ${sig(padY, 3)}, ${y1})`, as: 'y1_drawn' },
-      ],
+      transform: halfPixelOverdraw(
+        { span: x1 - x0, end: x1, px: theme.width },
+        { span: y1 - y0, end: y1, px: theme.width * 0.75 },
+      ),
       encoding: {
         x: xEnc,
         x2: { field: 'x1_drawn' },

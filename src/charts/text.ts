@@ -25,8 +25,8 @@ export function oneOrLines(lines: string[]): string | string[] | undefined {
   return lines.length === 0 ? undefined : lines.length === 1 ? lines[0] : lines;
 }
 
-/** Display names of the shipped signals, as the explorer's controls name their weights. */
-const SIGNAL_NAMES: Record<string, string> = {
+/** Display names of the shipped signals (the explorer's weight controls and the what-if axes). */
+export const SIGNAL_NAMES: Record<string, string> = {
   spec: 'Model spec',
   thumbs: 'Thumbs up / down',
   correctness: 'Correctness',

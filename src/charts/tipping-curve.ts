@@ -137,15 +137,16 @@ export function tippingCurveSpec(
   else if (hasThreshold && c === null && rows.length > 0) {
     // No crossing found: say so where the reader looks for it, not a title that promises one.
     const xs = input.curve.map((p) => p.x);
-    const side = input.curve.every((p) => p.mean >= threshold) ? 'above' : 'below';
-    const all = input.curve.every((p) =>
-      side === 'above' ? p.mean >= threshold : p.mean < threshold,
-    );
-    title = all
+    const side = input.curve.every((p) => p.mean >= threshold)
+      ? 'above'
+      : input.curve.every((p) => p.mean < threshold)
+        ? 'below'
+        : null;
+    title = side
       ? `${input.metric} stays ${side} ${sig(threshold, 4)} as ${input.param} moves`
       : `${input.metric} as ${input.param} moves (no crossing of ${sig(threshold, 4)} found)`;
     notes.unshift(
-      all
+      side
         ? `no crossing of the threshold for ${input.param} in [${sig(Math.min(...xs), 4)}, ${sig(Math.max(...xs), 4)}]`
         : 'no crossing found by bisection',
     );

@@ -6,6 +6,7 @@ import type { Axis, Sampling, Shard } from '../engine/analysis/plan.ts';
 import { SAMPLINGS } from '../engine/analysis/plan.ts';
 import type { Objective } from '../engine/analysis/pareto.ts';
 import type { MetricBound } from '../engine/analysis/tune.ts';
+import { parseSeed } from '../node/runs.ts';
 import { InputError } from '../scenario/errors.ts';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -168,4 +169,12 @@ export function parseChartRequest(arg: string): { metric: string; threshold: num
       `found "${arg}", expected KEY or KEY=THRESHOLD (e.g. eval/sycophancy=0.1)`,
     );
   return { metric, threshold: t };
+}
+
+/**
+ * The what-if commands' `--seed N` as the `--set` it stands for (`seed=N`: the first of the
+ * `--seeds` seeds), after the user's own `--set`s; the sets alone when there is no --seed.
+ */
+export function withSeed(sets: string[] | undefined, seed: string | undefined): string[] {
+  return [...(sets ?? []), ...(seed !== undefined ? [`seed=${parseSeed(seed)}`] : [])];
 }

@@ -116,7 +116,6 @@ function readRaw(file: string, chain: string[], texts: string[]): Record<string,
   return merged;
 }
 
-/** Loads, merges, overrides, validates and compiles a scenario file. */
 /**
  * An error in a field the command line set (`--set`, `--steps`, `--trainer`) names the setting,
  * not only the file, which does not hold that value: "scenarios/x.yaml: mix.weights.thumbs (from
@@ -137,6 +136,7 @@ function blameSets(e: unknown, sets: string[], flags: string[]): unknown {
   return changed ? new InputError(e.source, issues) : e;
 }
 
+/** Loads, merges, overrides, validates and compiles a scenario file. */
 export function loadScenario(
   file: string,
   options: { sets?: string[]; steps?: number; trainer?: string } = {},

@@ -21,10 +21,9 @@ import {
   type TuneProblem,
 } from '../engine/analysis/tune.ts';
 import type { World } from '../engine/types.ts';
-import { compileScenario, normalizeScenario } from '../scenario/compile.ts';
+import { compileScenario, normalizeScenario, paramBoundIssues } from '../scenario/compile.ts';
 import { InputError } from '../scenario/errors.ts';
 import { applySets, specOfPath } from '../scenario/set.ts';
-import type { Issue } from '../scenario/spec.ts';
 import { displayPath, loadScenario, type LoadedScenario } from './load.ts';
 import { finalMetricKeys, finalMetrics, worldFor, type ScenarioSource } from './run-one.ts';
 
@@ -119,13 +118,7 @@ export function validateOverrides(src: ScenarioSource, sets: string[], flag: str
   try {
     const sc = normalizeScenario(raw, src.source);
     // A declared param's bounds are checked when the scenario compiles: the same check here.
-    const issues: Issue[] = [];
-    for (const [k, p] of Object.entries(sc.params)) {
-      if (p.min !== undefined && p.value < p.min)
-        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≥ ${p.min}` });
-      if (p.max !== undefined && p.value > p.max)
-        issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≤ ${p.max}` });
-    }
+    const issues = paramBoundIssues(sc.params);
     if (issues.length) throw new InputError(src.source, issues);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(flag, `${sets.join(' ')}: ${e.message}`);

@@ -81,6 +81,18 @@ export function normalizeScenario(raw: unknown, source: string): NormalizedScena
 /** The id of a situation's memory-on variant. */
 export const memoryOnId = (id: string) => `${id}+memory`;
 
+/** A declared param's value outside its own min or max, as issues (compiling refuses them). */
+export function paramBoundIssues(params: NormalizedScenario['params']): Issue[] {
+  const issues: Issue[] = [];
+  for (const [k, p] of Object.entries(params)) {
+    if (p.min !== undefined && p.value < p.min)
+      issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≥ ${p.min}` });
+    if (p.max !== undefined && p.value > p.max)
+      issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≤ ${p.max}` });
+  }
+  return issues;
+}
+
 /** Compiles a normalized scenario into a World. Throws InputError naming the field. */
 export function compileScenario(sc: NormalizedScenario, source: string): World {
   const issues: Issue[] = [];
@@ -122,13 +134,8 @@ export function compileScenario(sc: NormalizedScenario, source: string): World {
 
   // ---- params ---------------------------------------------------------------------------------
   const params: Record<string, number> = {};
-  for (const [k, p] of Object.entries(sc.params)) {
-    if (p.min !== undefined && p.value < p.min)
-      issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≥ ${p.min}` });
-    if (p.max !== undefined && p.value > p.max)
-      issues.push({ path: `params.${k}`, message: `found ${p.value}, expected ≤ ${p.max}` });
-    params[k] = p.value;
-  }
+  for (const [k, p] of Object.entries(sc.params)) params[k] = p.value;
+  issues.push(...paramBoundIssues(sc.params));
   if (issues.length) throw new InputError(source, issues);
   const paramNames = new Set(Object.keys(params));
 

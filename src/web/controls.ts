@@ -8,6 +8,7 @@
  * Pure: no DOM. The controls a scenario gets depend on what it has (its signals, user segments,
  * memory section, declared params), so a scenario with other signals gets other sliders.
  */
+import { SIGNAL_NAMES } from '../charts/text.ts';
 import type { NormalizedScenario } from '../scenario/compile.ts';
 import { SCENARIO_SPEC } from '../scenario/format.ts';
 import { specAt, type Spec } from '../scenario/spec.ts';
@@ -73,13 +74,6 @@ const PARAM_LABELS: Record<string, string> = {
 };
 /** Parameters shown in a main group rather than under "More parameters". */
 const PARAM_GROUPS: Record<string, GroupId> = { approvalBias: 'users', fresherShift: 'update' };
-
-const SIGNAL_LABELS: Record<string, string> = {
-  correctness: 'Correctness',
-  spec: 'Model spec',
-  thumbs: 'Thumbs up / down',
-  memory: 'Memory personalization',
-};
 
 function specOf(path: string[]): Spec {
   const s = specAt(SCENARIO_SPEC, path);
@@ -149,7 +143,7 @@ export function controlsFor(
       id: free(name) ? name : `w.${name}`,
       path: `mix.weights.${name}`,
       group: 'mix',
-      label: `${SIGNAL_LABELS[name] ?? humanize(name)} weight`,
+      label: `${SIGNAL_NAMES[name] ?? humanize(name)} weight`,
       doc: `${sig.doc ? `${sig.doc}. ` : ''}The ${spec.doc} (≥ 0).`,
       kind: 'number',
       ...b,

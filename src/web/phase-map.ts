@@ -11,6 +11,7 @@ import {
   asSpec,
   baseSpec,
   FORMAT,
+  halfPixelOverdraw,
   sig,
   tip,
   type Json,
@@ -180,18 +181,14 @@ export function phaseMapSpec(input: PhaseMapInput, themeIn: Partial<ChartTheme> 
   const x = { type: 'quantitative', title: input.xTitle, scale: scale(xMax), axis };
   const y = { type: 'quantitative', title: input.yTitle, scale: scale(yMax), axis };
   const levelText = level === null ? '' : ` (${level.toFixed(3)})`;
-  // Each cell is drawn half a pixel wider and taller than its edges (not past the grid), as in
-  // the CLI's sweep heatmap: two cells that only touch leave a faint seam where their
-  // anti-aliased edges meet, which the whole map shows as a mesh.
-  const padX = (0.5 * xMax) / theme.width;
-  const padY = (0.5 * yMax) / theme.height;
   const layer: Json[] = [
     {
       mark: { type: 'rect', tooltip: true },
-      transform: [
-        { calculate: `min(datum.x1 + ${sig(padX, 3)}, ${sig(xMax)})`, as: 'x1_drawn' },
-        { calculate: `min(datum.y1 + ${sig(padY, 3)}, ${sig(yMax)})`, as: 'y1_drawn' },
-      ],
+      // Each cell half a pixel over its neighbours (no seams), as in the CLI's sweep heatmap.
+      transform: halfPixelOverdraw(
+        { span: xMax, end: sig(xMax), px: theme.width },
+        { span: yMax, end: sig(yMax), px: theme.height },
+      ),
       encoding: {
         x: { field: 'x0', ...x },
         x2: { field: 'x1_drawn' },

@@ -9,7 +9,6 @@ import { basename, extname, join } from 'node:path';
 import { checkSweepMetric, fnv1a, runSweep, sameAcrossSeeds } from '../../node/sweep.ts';
 import { displayPath } from '../../node/load.ts';
 import { createProgress } from '../../node/progress.ts';
-import { parseSeed } from '../../node/runs.ts';
 import { InputError } from '../../scenario/errors.ts';
 import {
   collect,
@@ -19,6 +18,7 @@ import {
   parseSampling,
   parseShard,
   parseVary,
+  withSeed,
 } from '../what-if-args.ts';
 
 interface SweepFlags {
@@ -89,11 +89,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText('after', EXAMPLES)
     .action(async (scenario: string, flags: SweepFlags) => {
-      // --seed N is --set seed=N (it moves the first of the --seeds seeds): one way to say it.
-      const sets = [
-        ...(flags.set ?? []),
-        ...(flags.seed !== undefined ? [`seed=${parseSeed(flags.seed)}`] : []),
-      ];
+      const sets = withSeed(flags.set, flags.seed);
       const sample = parseSampling(flags.sample);
       if (!flags.vary?.length)
         throw new InputError('--vary', 'give at least one --vary PATH=FROM:TO:N');

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { displayPath, loadScenario } from '../../node/load.ts';
 import { exportChart } from '../../node/render.ts';
-import { checkWritableDir, parseSeed } from '../../node/runs.ts';
+import { checkWritableDir } from '../../node/runs.ts';
 import { tippingCurveInput, tippingCurveSpec } from '../../node/what-if-charts.ts';
 import {
   checkTippingParam,
@@ -17,7 +17,7 @@ import {
 } from '../../node/what-if.ts';
 import type { Crossing } from '../../engine/analysis/tipping.ts';
 import { InputError } from '../../scenario/errors.ts';
-import { collect, parseInteger, parseNumber, parseRange } from '../what-if-args.ts';
+import { collect, parseInteger, parseNumber, parseRange, withSeed } from '../what-if-args.ts';
 
 const EXAMPLES = `
 Examples:
@@ -128,8 +128,7 @@ export function register(program: Command): void {
         throw new InputError('--threshold', 'give the threshold: --threshold X');
       const threshold = parseNumber('--threshold', flags.threshold);
       const K = parseInteger('--seeds', flags.seeds, 1, 1000);
-      const seedSet = flags.seed !== undefined ? [`seed=${parseSeed(flags.seed)}`] : [];
-      const loaded = loadScenario(scenario, { sets: [...(flags.set ?? []), ...seedSet] });
+      const loaded = loadScenario(scenario, { sets: withSeed(flags.set, flags.seed) });
       const src = sourceOf(loaded);
       // --param first (a path to a numeric field), then the range within its bounds.
       const bounds = checkTippingParam(src.raw, flags.param);

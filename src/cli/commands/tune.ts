@@ -6,10 +6,16 @@
  */
 import type { Command } from 'commander';
 import { loadScenario } from '../../node/load.ts';
-import { parseSeed } from '../../node/runs.ts';
 import { sourceOf, tune, type TuneOutcome } from '../../node/what-if.ts';
 import { InputError } from '../../scenario/errors.ts';
-import { collect, parseInteger, parseNumber, parseSubjectTo, parseVary } from '../what-if-args.ts';
+import {
+  collect,
+  parseInteger,
+  parseNumber,
+  parseSubjectTo,
+  parseVary,
+  withSeed,
+} from '../what-if-args.ts';
 
 const EXAMPLES = `
 Examples:
@@ -126,8 +132,7 @@ export function register(program: Command): void {
       const maxEvaluations = parseInteger('--max-evaluations', flags.maxEvaluations, 1);
       if (flags.method !== 'boundary' && flags.method !== 'compass')
         throw new InputError('--method', `found "${flags.method}", expected boundary or compass`);
-      const seedSet = flags.seed !== undefined ? [`seed=${parseSeed(flags.seed)}`] : [];
-      const loaded = loadScenario(scenario, { sets: [...(flags.set ?? []), ...seedSet] });
+      const loaded = loadScenario(scenario, { sets: withSeed(flags.set, flags.seed) });
       const result = tune(sourceOf(loaded), {
         maximize: flags.maximize,
         subjectTo,
