@@ -21,6 +21,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { summarize } from '../engine/analysis/aggregate.ts';
@@ -521,6 +522,9 @@ export interface SweepPool {
   destroy(): Promise<void>;
 }
 
+/** What piscina loads in each thread: it imports the worker's code (see the file). */
+export const WORKER_SHIM = fileURLToPath(new URL('./sweep-worker-shim.cjs', import.meta.url));
+
 /**
  * Starts a pool of `workers` sweep threads (they load their code while the caller goes on).
  * `compiler`: the sweeps will vary more than mix weights, so the threads load the scenario
@@ -531,12 +535,16 @@ export function createSweepPool(workers: number, options: { compiler?: boolean }
   // The workers' code as one plain-JS bundle (src/node/worker-bundle.ts), else through tsx.
   const worker = sweepWorkerFile();
   const pool = new Piscina({
-    filename: worker.file,
+    // A CommonJS shim that imports the worker (src/node/sweep-worker-shim.cjs says why).
+    filename: WORKER_SHIM,
     execArgv: workerExecArgv(worker.bundled),
     minThreads: n,
     maxThreads: n,
     idleTimeout: 1000,
-    workerData: { preloadCompiler: options.compiler === true },
+    workerData: {
+      preloadCompiler: options.compiler === true,
+      sweepWorker: pathToFileURL(worker.file).href,
+    },
   });
   const stopping = guardPoolErrors(pool);
   return {

@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
+import { Piscina } from 'piscina';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aggregateRows, summaryRows } from '../../src/engine/analysis/aggregate.ts';
 import type { Axis } from '../../src/engine/analysis/plan.ts';
@@ -17,6 +19,7 @@ import {
   planSweep,
   createSweepPool,
   guardPoolErrors,
+  WORKER_SHIM,
   readSweep,
   recoverJournal,
   sameAcrossSeeds,
@@ -152,6 +155,33 @@ describe('a sweep in worker threads', () => {
     const thread = shared();
     await runTask({ key: 'k', runs: [], shared: thread });
     expect(started(thread)).toBe(1); // as a worker thread runs it
+  });
+
+  it('threads load the worker through a CommonJS shim that imports it (no require of an ES module)', async () => {
+    // piscina require()s its task file first; require() of an ES module can abort the process
+    // when the thread is terminated mid-load (src/node/sweep-worker-shim.cjs), so the file it
+    // gets is CommonJS, and the ES module comes in by import().
+    expect(WORKER_SHIM).toMatch(/sweep-worker-shim\.cjs$/);
+    const dir = tempDir('rewardmix-shim-');
+    const ok = join(dir, 'ok.mjs');
+    writeFileSync(ok, 'export default async (task) => ({ twice: task * 2 });\n');
+    const broken = join(dir, 'broken.mjs');
+    writeFileSync(broken, 'throw new Error("cannot load");\n');
+    const poolFor = (file: string) =>
+      new Piscina({
+        filename: WORKER_SHIM,
+        minThreads: 1,
+        maxThreads: 1,
+        workerData: { sweepWorker: pathToFileURL(file).href },
+      });
+    const good = poolFor(ok);
+    const bad = poolFor(broken);
+    try {
+      expect(await good.run(21)).toEqual({ twice: 42 });
+      await expect(bad.run(1)).rejects.toThrow('cannot load');
+    } finally {
+      await Promise.all([good.destroy(), bad.destroy()]);
+    }
   });
 
   it("a pool's thread errors end the sweep while it runs, and are dropped once it is stopping", () => {
